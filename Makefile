@@ -1,0 +1,58 @@
+# Two commands for readers and authors: `make serve` and `make test`.
+# Both create or refresh .venv from requirements.lock, skipping the install when nothing changed.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: serve test build unit docs-test browser bench lock vendor-katex clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+# Unit tests + every ```python fence of every page (Sybil), then a strict build and the
+# checks that run on the built site.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(MAKE) --no-print-directory build
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not browser"
+
+docs-test: $(STAMP)
+	$(BIN)/python -m pytest docs
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+# Re-pin every dependency from what is installed in .venv (after `pip install -U ...`).
+lock:
+	{ echo "# Pinned versions of every dependency of vgp, its docs and its tests (Python 3.11)."; \
+	  echo "# The published numbers depend on these versions. Regenerate with \`make lock\`."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^vgp' | sed 's/+cpu$$//'; } > requirements.lock
+
+vendor-katex:
+	rm -rf .cache/katex && mkdir -p .cache/katex
+	cd .cache/katex && npm pack katex@$(KATEX_VERSION) >/dev/null && tar xzf katex-*.tgz
+	rm -rf docs/assets/katex && mkdir -p docs/assets/katex/contrib
+	cp -r .cache/katex/package/dist/fonts .cache/katex/package/dist/katex.min.js .cache/katex/package/dist/katex.min.css docs/assets/katex/
+	cp .cache/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
+	cp .cache/katex/package/LICENSE docs/assets/katex/LICENSE
+
+KATEX_VERSION ?= 0.19.1
+
+clean:
+	rm -rf site .cache

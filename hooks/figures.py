@@ -1,0 +1,45 @@
+"""MkDocs hook: every figure of the `vgp.figures` registry, drawn at build time.
+
+Thin by design: the logic lives in `vgp.figures` (tested). This file only plugs it into
+MkDocs. Figures are added as generated files (never written into docs/, so `mkdocs serve`
+does not loop) and cached under .cache/figures keyed on the sources they depend on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from vgp import figures
+
+log = logging.getLogger("mkdocs.hooks.figures")
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "figures"
+
+
+def on_files(files, config):
+    start, drawn = time.perf_counter(), 0
+    for name, fig in sorted(figures.load_all().items()):
+        cached = (CACHE / f"{name}-{fig.cache_key()}.svg").is_file()
+        svg = figures.build(name, cache_dir=CACHE)
+        drawn += not cached
+        files.append(File.generated(config, fig.path, content=svg))
+    log.info("figures: %d registered, %d drawn, %.2fs",
+             len(figures.REGISTRY), drawn, time.perf_counter() - start)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return figures.expand_placeholders(markdown, page.file.src_uri)
+    except KeyError as exc:
+        raise PluginError(str(exc.args[0])) from None
+
+
+def on_serve(server, config, builder):
+    # Redraw when the package changes, not just the docs.
+    server.watch(str(Path(figures.__file__).resolve().parent.parent))
+    return server

@@ -1,0 +1,97 @@
+"""Hash of the `vgp` source a piece of code depends on: the cache key of figures and experiments.
+
+`source_hash("vgp.figures.recurrence")` hashes that module's file together with every `vgp`
+module it imports, directly or transitively (found by reading the source with `ast`, so no
+module is imported and nothing heavy like torch is loaded). Change any line of any of those
+files and the hash changes; change an unrelated module and it does not.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+LIBRARIES = ("numpy", "matplotlib", "torch")
+
+
+def module_path(module: str) -> Path:
+    """File of a `vgp` module (`vgp.figures` -> vgp/figures/__init__.py)."""
+    if module != "vgp" and not module.startswith("vgp."):
+        raise ValueError(f"module must be a vgp module, got {module!r}")
+    rel = Path(*module.split(".")[1:])
+    for cand in (PACKAGE_ROOT / rel.with_suffix(".py"), PACKAGE_ROOT / rel / "__init__.py"):
+        if cand.is_file():
+            return cand
+    raise ValueError(f"module {module!r} not found under {PACKAGE_ROOT}")
+
+
+@lru_cache(maxsize=None)
+def _direct_imports(module: str) -> frozenset[str]:
+    path = module_path(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    is_pkg = path.name == "__init__.py"
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative import
+                parts = module.split(".")
+                parts = parts if is_pkg else parts[:-1]
+                parts = parts[: len(parts) - (node.level - 1)]
+                base = ".".join(parts + ([base] if base else []))
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name == "vgp" or name.startswith("vgp."):
+                try:
+                    module_path(name)
+                    found.add(name)
+                except ValueError:
+                    pass  # `from vgp.x import function`: the module is already in the set
+    return frozenset(found)
+
+
+def dependencies(module: str) -> list[str]:
+    """`module` and every vgp module it imports, transitively, sorted."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        module_path(m)
+        seen.add(m)
+        todo.extend(_direct_imports(m) - seen)
+    return sorted(seen)
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the numerical libraries results depend on."""
+    out = {}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            out[lib] = "absent"
+    return out
+
+
+def source_hash(*modules: str, extra: str = "") -> str:
+    """SHA-256 (hex, 16 chars) of the sources of `modules` and their vgp imports,
+    the library versions and an `extra` string (e.g. a config)."""
+    h = hashlib.sha256()
+    deps = sorted({d for m in modules for d in dependencies(m)})
+    for m in deps:
+        h.update(m.encode())
+        h.update(module_path(m).read_bytes())
+    for lib, ver in library_versions().items():
+        h.update(f"{lib}={ver}".encode())
+    h.update(extra.encode())
+    return h.hexdigest()[:16]

@@ -1,0 +1,142 @@
+r"""The figure registry: every figure on the site is a function registered here.
+
+A figure module under `vgp/figures/` registers its drawing functions with `@figure`:
+
+    @figure("recurrence-trajectories", alt="...", caption="...")
+    def hidden_trajectories() -> matplotlib.figure.Figure: ...
+
+Pages place a figure with a line of its own, `{{ figure("recurrence-trajectories") }}`; the
+MkDocs hook (hooks/figures.py) renders every registered figure to SVG at build time and
+replaces that line with the image, its alt text and its caption. An unknown name fails the
+build. Rendered SVGs are cached under `.cache/figures/`, keyed on the figure's name and the
+hash of the `vgp` sources its module depends on (see `vgp._sources`).
+
+Figure modules must not import torch at module level (import it inside the function), so
+that listing the registry stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import pkgutil
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from vgp._sources import source_hash
+
+FIGURE_DIR = "figures"  # site path of generated figures
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLACEHOLDER_RE = re.compile(r'^\{\{ *figure\("([^"]*)"\) *\}\}[ \t]*$', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str                  # kebab-case, unique; the SVG is figures/<name>.svg
+    draw: Callable[[], object]  # returns a matplotlib Figure
+    alt: str                   # what the figure shows, for screen readers
+    caption: str               # shown under the figure (Markdown)
+    module: str                # the vgp module that defines it (keys the cache)
+
+    @property
+    def path(self) -> str:
+        return f"{FIGURE_DIR}/{self.name}.svg"
+
+    def cache_key(self) -> str:
+        return source_hash(self.module, "vgp.figures", "vgp.figures.style", extra=self.name)
+
+
+REGISTRY: dict[str, Figure] = {}
+
+
+def figure(name: str, *, alt: str, caption: str):
+    """Decorator registering a drawing function under `name`."""
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ValueError(f"name must be kebab-case (a-z, 0-9, -), got {name!r}")
+    if not alt or not alt.strip():
+        raise ValueError(f"alt must describe figure {name!r}")
+    if not caption or not caption.strip():
+        raise ValueError(f"caption must be given for figure {name!r}")
+
+    def register(fn):
+        if name in REGISTRY and REGISTRY[name].module != fn.__module__:
+            raise ValueError(f"figure {name!r} is registered twice")
+        REGISTRY[name] = Figure(name, fn, alt.strip(), caption.strip(), fn.__module__)
+        return fn
+
+    return register
+
+
+def load_all() -> dict[str, Figure]:
+    """Import every module of this package so their figures register; return the registry."""
+    for info in pkgutil.iter_modules(__path__, prefix=__name__ + "."):
+        importlib.import_module(info.name)
+    return REGISTRY
+
+
+def get(name: str) -> Figure:
+    registry = load_all()
+    if name not in registry:
+        raise KeyError(f"unknown figure {name!r}; known: {', '.join(sorted(registry))}")
+    return registry[name]
+
+
+def render_svg(fig) -> bytes:
+    """Serialise a matplotlib figure to deterministic SVG bytes and close it."""
+    import matplotlib.pyplot as plt
+
+    from vgp.figures.style import SVG_RC
+
+    buf = io.BytesIO()
+    with plt.rc_context(SVG_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def build(name: str, cache_dir: Path | str | None = None) -> bytes:
+    """SVG bytes of figure `name`, drawn or read from the on-disk cache."""
+    fig = get(name)
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"{name}-{fig.cache_key()}.svg"
+        if path.is_file():
+            return path.read_bytes()
+    from vgp.figures.style import apply
+
+    apply()
+    svg = render_svg(fig.draw())
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"{name}-*.svg"):
+            stale.unlink()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(svg)
+        tmp.replace(path)
+    return svg
+
+
+def expand_placeholders(markdown: str, page_src_uri: str) -> str:
+    """Replace each `{{ figure("name") }}` line with the figure, alt text and caption.
+
+    Links are relative to the page's source file so MkDocs resolves (and checks) them.
+    """
+    registry = load_all()
+    page_dir = posixpath.dirname(page_src_uri)
+
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in registry:
+            raise KeyError(f"{page_src_uri}: unknown figure {name!r}")
+        fig = registry[name]
+        src = posixpath.relpath(fig.path, page_dir or ".")
+        alt = fig.alt.replace("]", r"\]").replace("\n", " ")
+        return (f'<figure markdown="span" id="fig-{name}">\n'
+                f'  ![{alt}]({src}){{ loading=lazy }}\n'
+                f'  <figcaption markdown="span">{fig.caption}</figcaption>\n'
+                f'</figure>')
+
+    return PLACEHOLDER_RE.sub(one, markdown)
