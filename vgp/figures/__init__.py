@@ -112,7 +112,8 @@ def build(name: str, cache_dir: Path | str | None = None) -> bytes:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob(f"{name}-*.svg"):
-            stale.unlink()
+            if len(stale.stem) == len(name) + 17:  # exactly <name>-<16 hex>: an older version
+                stale.unlink(missing_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(svg)
         tmp.replace(path)

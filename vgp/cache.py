@@ -1,0 +1,74 @@
+"""On-disk cache for expensive results (training runs, sweeps), keyed on what made them.
+
+    result = cached("copy-rnn", config, compute, module="vgp.experiments")
+
+stores `compute(config)` (a JSON-serialisable dict; NumPy arrays and scalars are converted
+to lists and floats) under `.cache/results/<name>-<key>.json`, where the key hashes the
+config, the sources of `module` and every `vgp` module it imports, and the library
+versions. The same call with the same inputs and code reads the file instead of
+recomputing; changing any of them recomputes exactly that result.
+
+The cache directory is `.cache/results` at the repository root, or `$VGP_CACHE_DIR` if set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from vgp._sources import PACKAGE_ROOT, source_hash
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("VGP_CACHE_DIR")
+    return Path(env) if env else PACKAGE_ROOT.parent / ".cache" / "results"
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return repr(obj)  # 'inf', '-inf', 'nan' survive the round trip as strings
+    return obj
+
+
+def key(name: str, config: dict, module: str) -> str:
+    """Cache key of a result: config + sources of `module` (transitively) + library versions."""
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict, got {type(config).__name__}")
+    blob = json.dumps(_jsonable(config), sort_keys=True)
+    return source_hash(module, "vgp.cache", extra=f"{name}\n{blob}")
+
+
+def path_for(name: str, config: dict, module: str) -> Path:
+    return cache_dir() / f"{name}-{key(name, config, module)}.json"
+
+
+def cached(name: str, config: dict, compute: Callable[[dict], dict], *, module: str) -> dict:
+    """Return `compute(config)`, from the cache when the same inputs and code made it before."""
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"name must be a non-empty string without '/', got {name!r}")
+    path = path_for(name, config, module)
+    if path.is_file():
+        return json.loads(path.read_text())
+    result = _jsonable(compute(config))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f"{name}-*.json"):
+        if len(stale.stem) == len(name) + 17:  # exactly <name>-<16 hex>: an older version
+            stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(result, fh, sort_keys=True)
+    os.replace(tmp, path)  # atomic: parallel test workers never read half a file
+    return json.loads(path.read_text())
