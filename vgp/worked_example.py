@@ -1,0 +1,207 @@
+r"""The worked example: a 2x2 tanh RNN with no input, every quantity computed.
+
+$$
+z_t = W_{hh} h_{t-1},\qquad h_t = \phi(z_t),\qquad
+J_t = \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(\phi'(z_t))\,W_{hh},
+$$
+
+$$
+\frac{\partial h_T}{\partial h_0} = J_T J_{T-1} \cdots J_1
+\quad\text{(the latest step on the left).}
+$$
+
+The default is the lesson's example, $W_{hh} = \begin{pmatrix}0.5 & 0.3\\ -0.2 & 0.4\end{pmatrix}$,
+$h_0 = (1, 0)$, five steps, tanh. Any square `W_hh`, matching `h_0`, number of steps and
+activation works too. `finite_difference_product` is an independent check of
+$\partial h_T/\partial h_0$ by central differences of the unrolled map.
+
+>>> ex = worked_example()
+>>> [f"{lam:.4f}" for lam in ex.eigenvalues]
+['0.4500+0.2398j', '0.4500-0.2398j']
+>>> f"{ex.product_spectral_norm:.4e}"
+'3.7670e-02'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vgp._validate import as_array, choice, integer, real, square
+from vgp.activations import ACTIVATIONS, dphi, phi
+
+W_HH_EXAMPLE = ((0.5, 0.3), (-0.2, 0.4))  # the lesson's W_hh
+H_0_EXAMPLE = (1.0, 0.0)                  # the lesson's h_0
+STEPS_EXAMPLE = 5
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """Every quantity of the worked example. Index conventions follow `vgp.rnn.Forward`:
+    `h[t]` is h_t (h[0] = h_0); `z[t-1]`, `jacobians[t-1]`, `cumulative[t-1]` belong to step t."""
+
+    W_hh: np.ndarray                  # (H, H)
+    activation: str
+    eigenvalues: np.ndarray           # (H,) complex, sorted by decreasing magnitude
+    eigenvalue_magnitudes: np.ndarray  # (H,)
+    singular_values: np.ndarray       # (H,) decreasing
+    z: np.ndarray                     # (T, H)   z_t = W_hh h_{t-1}
+    h: np.ndarray                     # (T+1, H) h_t = phi(z_t)
+    slopes: np.ndarray                # (T, H)   phi'(z_t)
+    jacobians: np.ndarray             # (T, H, H) J_t = dh_t/dh_{t-1}
+    jacobian_radii: np.ndarray        # (T,)     spectral radius of J_t
+    jacobian_norms: np.ndarray        # (T,)     spectral norm of J_t
+    cumulative: np.ndarray            # (T, H, H) dh_t/dh_0 = J_t ... J_1
+
+    @property
+    def steps(self) -> int:
+        return self.z.shape[0]
+
+    @property
+    def spectral_radius(self) -> float:
+        """rho(W_hh) = max |lambda_i|."""
+        return float(self.eigenvalue_magnitudes[0])
+
+    @property
+    def product(self) -> np.ndarray:
+        """dh_T/dh_0 = J_T J_{T-1} ... J_1, shape (H, H)."""
+        return self.cumulative[-1]
+
+    @property
+    def product_frobenius_norm(self) -> float:
+        return float(np.linalg.norm(self.product, "fro"))
+
+    @property
+    def product_spectral_norm(self) -> float:
+        """Largest singular value of dh_T/dh_0."""
+        return float(np.linalg.norm(self.product, 2))
+
+
+def _check(W_hh, h_0, steps, activation):
+    W_hh = square("W_hh", W_hh)
+    h_0 = as_array("h_0", h_0, ndim=1)
+    if h_0.shape != (W_hh.shape[0],):
+        raise ValueError(f"h_0 must have shape ({W_hh.shape[0]},) to match W_hh, got {h_0.shape}")
+    steps = integer("steps", steps, minimum=1)
+    choice("activation", activation, ACTIVATIONS)
+    return W_hh, h_0, steps
+
+
+def unroll(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
+           activation: str = "tanh") -> np.ndarray:
+    """The map h_0 -> h_T of the input-free recurrence h_t = phi(W_hh h_{t-1}); returns h_T (H,).
+
+    >>> [f"{v:.6f}" for v in unroll(steps=1)]
+    ['0.462117', '-0.197375']
+    """
+    W_hh, h, steps = _check(W_hh, h_0, steps, activation)
+    for _ in range(steps):
+        h = phi(activation, W_hh @ h)
+    return h
+
+
+# --8<-- [start:worked_example]
+def worked_example(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
+                   activation: str = "tanh") -> WorkedExample:
+    """Run h_t = phi(W_hh h_{t-1}) for `steps` steps and record every Jacobian and product."""
+    W_hh, h_0, T = _check(W_hh, h_0, steps, activation)
+    H = W_hh.shape[0]
+    lam = np.linalg.eigvals(W_hh).astype(complex)
+    lam = lam[np.lexsort((-lam.imag, -np.abs(lam)))]      # largest |lambda| first
+    z = np.empty((T, H))
+    h = np.empty((T + 1, H))
+    slopes = np.empty((T, H))
+    J = np.empty((T, H, H))
+    cumulative = np.empty((T, H, H))
+    h[0] = h_0
+    P = np.eye(H)                                         # dh_0/dh_0
+    for t in range(1, T + 1):
+        z[t - 1] = W_hh @ h[t - 1]                        # z_t = W_hh h_{t-1}
+        h[t] = phi(activation, z[t - 1])                  # h_t = phi(z_t)
+        slopes[t - 1] = dphi(activation, z[t - 1])        # phi'(z_t)
+        J[t - 1] = slopes[t - 1][:, None] * W_hh          # J_t = diag(phi'(z_t)) W_hh
+        P = J[t - 1] @ P                                  # J_t on the LEFT: J_t J_{t-1} ... J_1
+        cumulative[t - 1] = P                             # dh_t/dh_0
+    return WorkedExample(
+        W_hh=W_hh, activation=activation,
+        eigenvalues=lam, eigenvalue_magnitudes=np.abs(lam),
+        singular_values=np.linalg.svd(W_hh, compute_uv=False),
+        z=z, h=h, slopes=slopes, jacobians=J,
+        jacobian_radii=np.array([np.max(np.abs(np.linalg.eigvals(Jt))) for Jt in J]),
+        jacobian_norms=np.array([np.linalg.norm(Jt, 2) for Jt in J]),
+        cumulative=cumulative,
+    )
+# --8<-- [end:worked_example]
+
+
+# --8<-- [start:finite_difference]
+def finite_difference_product(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
+                              activation: str = "tanh", eps: float = 1e-6) -> np.ndarray:
+    """dh_T/dh_0 by central differences: column j is (h_T(h_0 + eps e_j) - h_T(h_0 - eps e_j)) / 2 eps.
+
+    >>> ex = worked_example()
+    >>> err = np.max(np.abs(finite_difference_product() - ex.product))
+    >>> bool(err < 1e-9)
+    True
+    """
+    W_hh, h_0, steps = _check(W_hh, h_0, steps, activation)
+    eps = real("eps", eps, minimum=0.0, strict_min=True)
+    H = W_hh.shape[0]
+    D = np.empty((H, H))
+    for j in range(H):
+        e_j = np.zeros(H)
+        e_j[j] = eps
+        D[:, j] = (unroll(W_hh, h_0 + e_j, steps, activation)
+                   - unroll(W_hh, h_0 - e_j, steps, activation)) / (2 * eps)
+    return D
+# --8<-- [end:finite_difference]
+
+
+def log10_product_norm(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = 50,
+                       activation: str = "tanh") -> np.ndarray:
+    """log10 ||dh_t/dh_0||_2 for t = 1..steps, renormalising every step so nothing underflows.
+
+    The product is kept as mantissa * 10**exponent: after each step the matrix is divided by
+    its own norm and the log of that norm is accumulated. Returns an array of shape (steps,).
+
+    >>> ex = worked_example()
+    >>> f"{log10_product_norm(steps=5)[-1]:.6f}" == f"{np.log10(ex.product_spectral_norm):.6f}"
+    True
+    >>> f"{log10_product_norm(steps=2000)[-1]:.1f}"
+    '-585.0'
+    """
+    W_hh, h, T = _check(W_hh, h_0, steps, activation)
+    M = np.eye(W_hh.shape[0])     # normalised dh_t/dh_0
+    log_scale = 0.0               # log10 of the factor taken out so far
+    out = np.empty(T)
+    for t in range(T):
+        z = W_hh @ h
+        h = phi(activation, z)
+        M = (dphi(activation, z)[:, None] * W_hh) @ M
+        n = np.linalg.norm(M, 2)
+        if n == 0.0:              # an exactly zero Jacobian (e.g. ReLU switched off): -inf from here
+            out[t:] = -np.inf
+            return out
+        M /= n
+        log_scale += np.log10(n)
+        out[t] = log_scale
+    return out
+
+
+def rates(ex: WorkedExample) -> dict[str, float]:
+    """Per-step rates one could extrapolate from the example, each a factor per step.
+
+    * `sigma_max`: largest singular value of W_hh; times gamma = max phi', the rate of the
+      upper bound ||dh_t/dh_0|| <= (gamma sigma_max)^t (for tanh gamma = 1).
+    * `rho`: spectral radius of W_hh; here the state decays to 0, phi'(z_t) -> 1 and J_t -> W_hh,
+      so rho(W_hh) is the asymptotic rate of the product.
+    * `observed`: geometric mean over the T computed steps, ||dh_T/dh_0||_2^(1/T).
+    """
+    if not isinstance(ex, WorkedExample):
+        raise TypeError(f"ex must be a WorkedExample, got {type(ex).__name__}")
+    return {
+        "sigma_max": float(ex.singular_values[0]),
+        "rho": ex.spectral_radius,
+        "observed": ex.product_spectral_norm ** (1.0 / ex.steps),
+    }
