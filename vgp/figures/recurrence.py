@@ -36,3 +36,45 @@ def hidden_trajectories():
     axes[0].set_ylabel("$h_t$ (each line one unit)")
     fig.tight_layout()
     return fig
+
+
+def _node(ax, xy, text, color):
+    ax.annotate(text, xy, ha="center", va="center", fontsize=11,
+                bbox=dict(boxstyle="round,pad=0.35", fc=color, ec="#333333", lw=1.0))
+
+
+def _arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops=dict(arrowstyle="-|>", lw=1.2, color="#333333",
+                                shrinkA=14, shrinkB=14))
+    if label:
+        mid = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
+        ax.text(*mid, label, ha="center", va="center", fontsize=9, color="#0072B2")
+
+
+@figure(
+    "recurrence-unrolled",
+    alt=("Diagram of an RNN unrolled over four steps: inputs x1 to x4 along the bottom, hidden "
+         "states h0 to h4 in the middle connected left to right by arrows all labelled W_hh, "
+         "and outputs y1 to y4 on top, each reached through W_hy. The chain of W_hh arrows is "
+         "as long as the sequence."),
+    caption=("The network unrolled over $T = 4$ steps. Every horizontal arrow applies the same "
+             "$W_{hh}$ followed by $\\tanh$; every vertical arrow into $h_t$ the same $W_{xh}$. "
+             "A gradient from $y_4$ back to $h_0$ crosses four copies of $W_{hh}$."),
+)
+def unrolled_graph():
+    T = 4
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    ax.set_xlim(-0.7, T + 0.6)
+    ax.set_ylim(-0.6, 2.6)
+    ax.axis("off")
+    _node(ax, (0, 1), "$h_0$", "#e8eef8")
+    for t in range(1, T + 1):
+        _node(ax, (t, 0), f"$x_{t}$", "#fdf1e3")
+        _node(ax, (t, 1), f"$h_{t}$", "#e8eef8")
+        _node(ax, (t, 2), f"$y_{t}$", "#e6f4ef")
+        _arrow(ax, (t - 1, 1), (t, 1), "$W_{hh}$", offset=(0.0, 0.17))
+        _arrow(ax, (t, 0), (t, 1), "$W_{xh}$", offset=(0.2, 0.0))
+        _arrow(ax, (t, 1), (t, 2), "$W_{hy}$", offset=(0.2, 0.0))
+    fig.tight_layout()
+    return fig

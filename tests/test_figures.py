@@ -1,0 +1,82 @@
+"""The figure registry: names, alt text, deterministic SVG, the cache, and page placeholders."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from vgp import figures
+
+GOLDEN = Path(__file__).parent / "golden" / "figures.sha256.json"
+GOLDEN_FIGURES = ("recurrence-trajectories", "recurrence-unrolled")
+
+
+def test_every_registered_figure_is_described():
+    registry = figures.load_all()
+    assert set(GOLDEN_FIGURES) <= set(registry)
+    for name, fig in registry.items():
+        assert figures.NAME_RE.match(name)
+        assert len(fig.alt) >= 40, f"{name}: alt text should describe the figure"
+        assert fig.caption
+        assert fig.module.startswith("vgp.figures.")
+
+
+@pytest.mark.parametrize("name", GOLDEN_FIGURES)
+def test_svg_is_byte_identical_across_renders_and_matches_golden(name):
+    a = figures.build(name)          # no cache: drawn from scratch
+    b = figures.build(name)
+    assert a == b
+    assert a.startswith(b"<?xml") and b"<svg" in a
+    assert b"<dc:date>" not in a     # no timestamp
+    golden = json.loads(GOLDEN.read_text())
+    assert hashlib.sha256(a).hexdigest() == golden[name], (
+        f"{name} changed; if intended, update {GOLDEN.name} (see tests/golden/README)")
+
+
+def test_cache_redraws_only_when_needed(tmp_path, monkeypatch):
+    calls = []
+    fig = figures.get("recurrence-unrolled")
+
+    def counting_draw():
+        calls.append(1)
+        return fig.draw()
+
+    monkeypatch.setitem(figures.REGISTRY, fig.name, figures.Figure(
+        fig.name, counting_draw, fig.alt, fig.caption, fig.module))
+    first = figures.build(fig.name, cache_dir=tmp_path)
+    second = figures.build(fig.name, cache_dir=tmp_path)
+    assert first == second and len(calls) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [f"{fig.name}-{fig.cache_key()}.svg"]
+
+
+def test_placeholder_becomes_figure_with_relative_link():
+    md = 'Text\n\n{{ figure("recurrence-unrolled") }}\n\nMore'
+    out = figures.expand_placeholders(md, "lessons/recurrence.md")
+    assert '<figure markdown="span" id="fig-recurrence-unrolled">' in out
+    assert "](../figures/recurrence-unrolled.svg)" in out
+    assert "<figcaption" in out and "Text" in out and "More" in out
+    top = figures.expand_placeholders('{{ figure("recurrence-unrolled") }}', "index.md")
+    assert "](figures/recurrence-unrolled.svg)" in top
+
+
+def test_placeholder_inside_a_line_is_left_alone():
+    md = 'Use `{{ figure("name") }}` on a line of its own.'
+    assert figures.expand_placeholders(md, "index.md") == md
+
+
+def test_unknown_figure_is_an_error():
+    with pytest.raises(KeyError, match="no-such-figure"):
+        figures.expand_placeholders('{{ figure("no-such-figure") }}', "index.md")
+    with pytest.raises(KeyError, match="unknown figure"):
+        figures.get("no-such-figure")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(name="Bad Name", alt="a" * 50, caption="c"), "kebab-case"),
+    (dict(name="ok-name", alt=" ", caption="c"), "alt"),
+    (dict(name="ok-name", alt="a" * 50, caption=""), "caption"),
+])
+def test_registration_validates(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        figures.figure(kwargs.pop("name"), **kwargs)

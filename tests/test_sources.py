@@ -1,0 +1,43 @@
+"""vgp._sources: the dependency closure and hash that key every cache."""
+
+import pytest
+
+from vgp import _sources
+
+
+def test_dependencies_follow_imports_transitively():
+    deps = _sources.dependencies("vgp.figures.recurrence")
+    # recurrence imports vgp.rnn, which imports vgp.activations and vgp._validate
+    for mod in ("vgp.figures.recurrence", "vgp.figures", "vgp.rnn", "vgp.activations", "vgp._validate"):
+        assert mod in deps
+    assert "vgp.cache" not in deps
+
+
+def test_hash_changes_with_a_dependency_and_not_with_an_unrelated_module(tmp_path, monkeypatch):
+    pkg = tmp_path / "vgp"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from vgp import b\n")
+    (pkg / "b.py").write_text("X = 1\n")
+    (pkg / "c.py").write_text("Y = 1\n")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "d.py").write_text("from . import e\nfrom ..b import X\n")
+    (pkg / "sub" / "e.py").write_text("")
+    monkeypatch.setattr(_sources, "PACKAGE_ROOT", pkg)
+    _sources._direct_imports.cache_clear()
+    assert _sources.dependencies("vgp.sub.d") == ["vgp.b", "vgp.sub", "vgp.sub.d", "vgp.sub.e"]
+    before = _sources.source_hash("vgp.a")
+    (pkg / "c.py").write_text("Y = 2\n")
+    _sources._direct_imports.cache_clear()
+    assert _sources.source_hash("vgp.a") == before
+    (pkg / "b.py").write_text("X = 2\n")
+    _sources._direct_imports.cache_clear()
+    assert _sources.source_hash("vgp.a") != before
+    assert _sources.source_hash("vgp.a", extra="x") != _sources.source_hash("vgp.a")
+    _sources._direct_imports.cache_clear()
+
+
+@pytest.mark.parametrize("bad", ["numpy", "vgp.no_such_module", "os.path"])
+def test_unknown_modules_are_rejected(bad):
+    with pytest.raises(ValueError, match="module"):
+        _sources.module_path(bad)
