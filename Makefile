@@ -26,7 +26,7 @@ build: $(STAMP)
 # Unit tests + every ```python fence of every page (Sybil), then a strict build and the
 # checks that run on the built site.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
 	$(MAKE) --no-print-directory build
 
 unit: $(STAMP)
