@@ -39,7 +39,7 @@ from vgp.rnn import RNNParams, forward
 from vgp.spectral import rescale
 
 __all__ = ["format_log10", "backward_log10_norms", "gradient_profile", "RNNProfile",
-           "random_rnn_profile", "MAX_ELEMENTS"]
+           "rnn_profile", "random_rnn_profile", "random_rnn_slopes", "MAX_ELEMENTS"]
 
 # Largest steps * trials * hidden held in memory by `random_rnn_profile` (8 bytes each).
 MAX_ELEMENTS = 60_000_000
@@ -183,6 +183,85 @@ class RNNProfile:
                 [clean(row) for row in self.log10_norm_trials], "config": dict(self.config)}
 
 
+def _check_run(T, activation, input_scale, B, H):
+    T = integer("steps", T, minimum=1)
+    choice("activation", activation, ACTIVATIONS)
+    input_scale = real("input_scale", input_scale, minimum=0.0)
+    B = integer("trials", B, minimum=1)
+    if T * B * H > MAX_ELEMENTS:
+        raise ValueError(f"steps * trials * hidden = {T * B * H:,} exceeds {MAX_ELEMENTS:,} "
+                         "(memory); use fewer trials or steps")
+    return T, input_scale, B
+
+
+# --8<-- [start:run]
+def _run(W_hh, T, activation, input_scale, B, rng):
+    """Drive the RNN; return slopes S (T, B, H), S[t-1] = phi'(z_t), and unit dL/dh_T (B, H)."""
+    H = W_hh.shape[0]
+    W_xh = rng.standard_normal((H, 1)) * input_scale              # (H, D=1)
+    g = rng.standard_normal((B, H))
+    g /= np.linalg.norm(g, axis=1, keepdims=True)                 # (B, H) unit dL/dh_T
+    x = rng.standard_normal((T, B, 1))                            # scalar inputs x_t, D = 1
+    Z = x * W_xh[:, 0]                                            # (T, B, H) input drive W_xh x_t
+    W_hh_T = np.ascontiguousarray(W_hh.T)
+    h, tmp = np.zeros((B, H)), np.empty((B, H))                   # h_0 = 0
+    Zs = Z[:, 0] if B == 1 else Z                                 # one sequence: vectors
+    if B == 1:
+        h, tmp = h[0], tmp[0]
+    for t in range(T):                                            # one matvec per step
+        np.matmul(h, W_hh_T, out=tmp)                             # W_hh h_{t-1}
+        h = Zs[t]
+        h += tmp                                                  # z_t
+        _phi_inplace(activation, h)                               # h_t = phi(z_t), stored in Z[t]
+    _slopes_from_outputs_inplace(activation, Z)                   # Z[t-1] = phi'(z_t)
+    return Z, g
+# --8<-- [end:run]
+
+
+def _result(W_hh, S, g, config) -> RNNProfile:
+    logs = _backward(W_hh, S, g)[1:].T                            # (B, T), steps 1..T
+    return RNNProfile(t=np.arange(1, S.shape[0] + 1), log10_norm=logs.mean(axis=0),
+                      log10_norm_trials=logs, config=config)
+
+
+def rnn_profile(W_hh, steps: int, activation: str = "tanh", input_scale: float = 0.1,
+                trials: int = 20, seed: int = 0) -> RNNProfile:
+    r"""Profile of $\log_{10}\lVert \partial L/\partial h_t\rVert$, t = 1..T, for a given $W_{hh}$.
+
+    As `random_rnn_profile` but with your recurrent matrix (e.g. from `vgp.init`); $W_{xh}$,
+    the unit $\partial L/\partial h_T$ and the inputs are drawn from ``default_rng(seed)``.
+
+    >>> prof = rnn_profile(0.5 * np.eye(4), 3, activation="identity", trials=2)
+    >>> prof.log10_norm.round(6).tolist()
+    [-0.60206, -0.30103, 0.0]
+    """
+    W_hh = square("W_hh", W_hh)
+    T, input_scale, B = _check_run(steps, activation, input_scale, trials, W_hh.shape[0])
+    seed = integer("seed", seed, minimum=0)
+    S, g = _run(W_hh, T, activation, input_scale, B, np.random.default_rng(seed))
+    config = dict(hidden=W_hh.shape[0], steps=T, activation=activation,
+                  input_scale=input_scale, trials=B, seed=seed)
+    return _result(W_hh, S, g, config)
+
+
+def random_rnn_slopes(hidden: int, steps: int, radius: float, activation: str = "tanh",
+                      input_scale: float = 0.1, trials: int = 1, seed: int = 0):
+    r"""The random RNN of `random_rnn_profile`: ($W_{hh}$ (H, H), slopes $\phi'(z_t)$ (T, trials, H)).
+
+    The same seed gives the same network and inputs as `random_rnn_profile` with as many trials.
+
+    >>> W_hh, S = random_rnn_slopes(16, 500, 0.9, seed=0)
+    >>> S.shape, f"{S.mean():.3f}"
+    ((500, 1, 16), '0.978')
+    """
+    H = integer("hidden", hidden, minimum=1)
+    radius = real("radius", radius, minimum=0.0)
+    T, input_scale, B = _check_run(steps, activation, input_scale, trials, H)
+    rng = np.random.default_rng(integer("seed", seed, minimum=0))
+    W_hh = rescale(rng.standard_normal((H, H)) / np.sqrt(H), radius=radius)   # (H, H)
+    return W_hh, _run(W_hh, T, activation, input_scale, B, rng)[0]
+
+
 def random_rnn_profile(hidden: int, steps: int, radius: float, activation: str = "tanh",
                        input_scale: float = 0.1, trials: int = 20, seed: int = 0) -> RNNProfile:
     r"""Profile of $\log_{10}\lVert \partial L/\partial h_t\rVert$, t = 1..T, of one random RNN.
@@ -199,36 +278,12 @@ def random_rnn_profile(hidden: int, steps: int, radius: float, activation: str =
     ([1, 2, 3, 4, 5], (3, 5), 0.0)
     """
     H = integer("hidden", hidden, minimum=1)
-    T = integer("steps", steps, minimum=1)
     radius = real("radius", radius, minimum=0.0)
-    choice("activation", activation, ACTIVATIONS)
-    input_scale = real("input_scale", input_scale, minimum=0.0)
-    B = integer("trials", trials, minimum=1)
+    T, input_scale, B = _check_run(steps, activation, input_scale, trials, H)
     seed = integer("seed", seed, minimum=0)
-    if T * B * H > MAX_ELEMENTS:
-        raise ValueError(f"steps * trials * hidden = {T * B * H:,} exceeds {MAX_ELEMENTS:,} "
-                         "(memory); use fewer trials or steps")
     rng = np.random.default_rng(seed)
-    W_hh = rng.standard_normal((H, H)) / np.sqrt(H)
-    W_hh = rescale(W_hh, radius=radius)                           # (H, H)
-    W_xh = rng.standard_normal((H, 1)) * input_scale              # (H, D=1)
-    g = rng.standard_normal((B, H))
-    g /= np.linalg.norm(g, axis=1, keepdims=True)                 # (B, H) unit dL/dh_T
-    x = rng.standard_normal((T, B, 1))                            # scalar inputs x_t, D = 1
-    Z = x * W_xh[:, 0]                                            # (T, B, H) input drive W_xh x_t
-    W_hh_T = np.ascontiguousarray(W_hh.T)
-    h, tmp = np.zeros((B, H)), np.empty((B, H))
-    Zs = Z[:, 0] if B == 1 else Z                                 # one sequence: vectors
-    if B == 1:
-        h, tmp = h[0], tmp[0]
-    for t in range(T):                                            # one matvec per step
-        np.matmul(h, W_hh_T, out=tmp)                             # W_hh h_{t-1}
-        h = Zs[t]
-        h += tmp                                                  # z_t
-        _phi_inplace(activation, h)                               # h_t = phi(z_t), stored in Z[t]
-    _slopes_from_outputs_inplace(activation, Z)                   # Z[t-1] = phi'(z_t)
-    logs = _backward(W_hh, Z, g)[1:].T                            # (B, T), steps 1..T
+    W_hh = rescale(rng.standard_normal((H, H)) / np.sqrt(H), radius=radius)   # (H, H)
+    S, g = _run(W_hh, T, activation, input_scale, B, rng)
     config = dict(hidden=H, steps=T, radius=radius, activation=activation,
                   input_scale=input_scale, trials=B, seed=seed)
-    return RNNProfile(t=np.arange(1, T + 1), log10_norm=logs.mean(axis=0),
-                      log10_norm_trials=logs, config=config)
+    return _result(W_hh, S, g, config)
