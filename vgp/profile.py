@@ -174,13 +174,15 @@ class RNNProfile:
         """Each norm in scientific notation, formatted from its log10 (never '0.0')."""
         return [format_log10(float(v), digits) for v in self.log10_norm]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, trials: bool = True) -> dict:
         """JSON-ready: lists of floats, -inf (an exact zero gradient) as None."""
         def clean(a):
             return [None if v == -np.inf else float(v) for v in np.asarray(a).ravel()]
-        return {"t": [int(v) for v in self.t], "log10_norm": clean(self.log10_norm),
-                "norm": self.norm_strings(), "log10_norm_trials":
-                [clean(row) for row in self.log10_norm_trials], "config": dict(self.config)}
+        out = {"t": [int(v) for v in self.t], "log10_norm": clean(self.log10_norm),
+               "norm": self.norm_strings(), "config": dict(self.config)}
+        if trials:
+            out["log10_norm_trials"] = [clean(row) for row in self.log10_norm_trials]
+        return out
 
 
 def _check_run(T, activation, input_scale, B, H):
