@@ -1,0 +1,173 @@
+"""What every page of the built site must satisfy in a real browser, as reusable checks.
+
+`audit(page, url)` loads `url` in a Playwright page and returns a list of problems (empty
+when the page is fine): console errors and uncaught exceptions, failed requests and HTTP
+errors, any request to a host other than the test server (such requests are recorded and
+aborted, never sent), math left unrendered or rendered with an error, images that fail to
+load or lack alt text. tests/browser/test_browser_site.py runs it on every page;
+tests/browser/test_browser_checks.py proves it reports a CDN script and a broken image.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("VGP_CHROMIUM", "/usr/bin/chromium"))
+APT_LINE = "apt-get install -y chromium chromium-driver"
+# Chromium must not phone home (Google hosts would show up as failed or foreign requests).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+# Raw TeX that survived rendering: $$, \( \) \[ \], or $...$ holding a TeX command.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*[\\^_][^$]*\$")
+
+# Text of the article with code, scripts and rendered math removed (where TeX may appear).
+_PROSE_TEXT_JS = """() => {
+  const main = document.querySelector("article") || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll("pre, code, script, style, .katex, .highlight, textarea, svg")
+      .forEach(n => n.remove());
+  return copy.textContent;
+}"""
+
+_MATH_JS = """() => {
+  const blocks = Array.from(document.querySelectorAll(".arithmatex"));
+  return {
+    total: blocks.length,
+    unrendered: blocks.filter(b => !b.querySelector(".katex")).map(b => b.textContent.slice(0, 60)),
+    errors: Array.from(document.querySelectorAll(".katex-error")).map(e => e.textContent.slice(0, 60)),
+  };
+}"""
+
+# Load every image now (lazy ones too) and report the broken or unlabelled ones.
+_IMAGES_JS = """async () => {
+  const imgs = Array.from(document.querySelectorAll("img"));
+  imgs.forEach(img => { img.loading = "eager"; });
+  await Promise.all(imgs.map(img => img.complete ? null :
+    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done);
+                          setTimeout(done, 5000); })));
+  return imgs.map(img => ({ src: img.currentSrc || img.getAttribute("src") || "",
+                            alt: (img.getAttribute("alt") || "").trim(),
+                            ok: img.complete && img.naturalWidth > 0 }));
+}"""
+
+
+def site_dir() -> Path:
+    return Path(os.environ.get("VGP_SITE_DIR", ROOT / "site"))
+
+
+def site_pages(root: Path) -> list[str]:
+    """Every HTML page of a built site as a URL path ('/', '/lessons/bptt/', ...), found on
+    disk and cross-checked against sitemap.xml (every sitemap entry must exist)."""
+    pages = set()
+    for html in root.rglob("*.html"):
+        rel = html.relative_to(root).as_posix()
+        pages.add("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    sitemap = root / "sitemap.xml"
+    if sitemap.is_file():
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        for loc in ET.parse(sitemap).getroot().findall("s:url/s:loc", ns):
+            path = urlsplit(loc.text.strip()).path
+            if path not in pages:
+                raise AssertionError(f"sitemap.xml lists {path} but the site has no such page")
+    return sorted(pages)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+class SiteServer:
+    """`python -m http.server` on 127.0.0.1 over a directory, on a free port, in a thread."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_Quiet, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+class Recorder:
+    """Console errors, failed requests and foreign requests of one page while it lives."""
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"uncaught exception: {exc}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+        page.route("**/*", self._route)
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.problems.append(f"console error: {msg.text}")
+
+    def _foreign(self, url: str) -> bool:
+        return not (url.startswith(self.origin + "/") or url == self.origin
+                    or url.startswith(LOCAL_SCHEMES))
+
+    def _route(self, route):
+        url = route.request.url
+        if self._foreign(url):
+            self.problems.append(f"request to another host: {url}")
+            route.abort("blockedbyclient")   # never let it leave the machine
+        else:
+            route.continue_()
+
+    def _failed(self, request):
+        if not self._foreign(request.url):
+            self.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def audit(page, url: str, origin: str) -> list[str]:
+    """Load `url` and return every problem found on it (see the module docstring)."""
+    rec = Recorder(page, origin)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    problems = rec.problems
+    math = page.evaluate(_MATH_JS)
+    problems += [f"math not rendered: {t!r}" for t in math["unrendered"]]
+    problems += [f"KaTeX error: {t!r}" for t in math["errors"]]
+    for m in RAW_TEX.finditer(page.evaluate(_PROSE_TEXT_JS)):
+        problems.append(f"raw TeX in the text: {m.group(0)[:60]!r}")
+    for img in page.evaluate(_IMAGES_JS):
+        if not img["ok"]:
+            problems.append(f"image did not load: {img['src']}")
+        if not img["alt"]:
+            problems.append(f"image without alt text: {img['src']}")
+    page.wait_for_load_state("networkidle")   # requests the image pass started
+    return list(dict.fromkeys(problems))
+
+
+def copy_site(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
