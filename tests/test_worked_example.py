@@ -139,8 +139,8 @@ def test_rates():
     ex = worked_example()
     r = rates(ex)
     assert r["rho"] == pytest.approx(np.sqrt(0.26))
-    assert r["observed"] == pytest.approx(ex.product_spectral_norm ** 0.2)
-    assert r["rho"] < r["observed"] < r["sigma_max"]
+    assert r["mean_rate"] == pytest.approx(ex.product_spectral_norm ** 0.2)
+    assert r["rho"] < r["mean_rate"] < r["sigma_max"]
     with pytest.raises(TypeError, match="ex"):
         rates("not an example")
 
@@ -172,3 +172,18 @@ def test_eps_validation():
 def test_result_type():
     assert isinstance(worked_example(), WorkedExample)
     assert worked_example().steps == 5
+
+
+def test_predictions_at_fifty_steps():
+    from vgp.worked_example import predict_log10_norm
+
+    ex = worked_example()
+    p = predict_log10_norm(ex, 50)
+    direct = worked_example(steps=50).product_spectral_norm   # 1e-15: no underflow yet
+    assert p["computed"] == pytest.approx(np.log10(direct), abs=1e-10)
+    assert p["computed"] <= p["bound"]                         # the bound holds
+    assert abs(p["last_radius"] - p["computed"]) < abs(p["mean_rate"] - p["computed"])
+    with pytest.raises(ValueError, match="n"):
+        predict_log10_norm(ex, 4)
+    with pytest.raises(TypeError, match="ex"):
+        predict_log10_norm(None, 50)

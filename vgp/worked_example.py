@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vgp._validate import as_array, choice, integer, real, square
-from vgp.activations import ACTIVATIONS, dphi, phi
+from vgp.activations import ACTIVATIONS, MAX_SLOPE, dphi, phi
 
 W_HH_EXAMPLE = ((0.5, 0.3), (-0.2, 0.4))  # the lesson's W_hh
 H_0_EXAMPLE = (1.0, 0.0)                  # the lesson's h_0
@@ -196,12 +196,40 @@ def rates(ex: WorkedExample) -> dict[str, float]:
       upper bound ||dh_t/dh_0|| <= (gamma sigma_max)^t (for tanh gamma = 1).
     * `rho`: spectral radius of W_hh; here the state decays to 0, phi'(z_t) -> 1 and J_t -> W_hh,
       so rho(W_hh) is the asymptotic rate of the product.
-    * `observed`: geometric mean over the T computed steps, ||dh_T/dh_0||_2^(1/T).
+    * `mean_rate`: geometric mean over the T computed steps, ||dh_T/dh_0||_2^(1/T).
     """
     if not isinstance(ex, WorkedExample):
         raise TypeError(f"ex must be a WorkedExample, got {type(ex).__name__}")
     return {
         "sigma_max": float(ex.singular_values[0]),
         "rho": ex.spectral_radius,
-        "observed": ex.product_spectral_norm ** (1.0 / ex.steps),
+        "mean_rate": ex.product_spectral_norm ** (1.0 / ex.steps),
+    }
+
+
+def predict_log10_norm(ex: WorkedExample, n: int) -> dict[str, float]:
+    r"""log10 of ||dh_n/dh_0||_2 as predicted from the first T steps, and as computed.
+
+    * `bound`: $n \log_{10}(\gamma\,\sigma_{\max}(W_{hh}))$, the Pascanu et al. upper bound.
+    * `mean_rate` (the geometric mean rate of the first T steps): $(n/T) \log_{10}\lVert \partial h_T/\partial h_0\rVert_2$.
+    * `last_radius`: $\log_{10}\lVert \partial h_T/\partial h_0\rVert_2 + (n - T)\log_{10}\rho(J_T)$:
+      keep the computed product and extrapolate the last step's spectral radius.
+    * `rho`: $n \log_{10}\rho(W_{hh})$ (the limit of $J_t$ when $h_t \to 0$).
+    * `computed`: the product actually run for n steps (log space, cannot underflow).
+
+    >>> p = predict_log10_norm(worked_example(), 5)
+    >>> abs(p["computed"] - p["mean_rate"]) < 1e-12 and abs(p["computed"] - p["last_radius"]) < 1e-12
+    True
+    """
+    if not isinstance(ex, WorkedExample):
+        raise TypeError(f"ex must be a WorkedExample, got {type(ex).__name__}")
+    n = integer("n", n, minimum=ex.steps)
+    T = ex.steps
+    log_T = np.log10(ex.product_spectral_norm)
+    return {
+        "bound": n * float(np.log10(MAX_SLOPE[ex.activation] * ex.singular_values[0])),
+        "mean_rate": float(n / T * log_T),
+        "last_radius": float(log_T + (n - T) * np.log10(ex.jacobian_radii[-1])),
+        "rho": n * float(np.log10(ex.spectral_radius)),
+        "computed": float(log10_product_norm(ex.W_hh, ex.h[0], n, ex.activation)[-1]),
     }
