@@ -112,3 +112,38 @@ def test_log10_jacobian_norms_frobenius():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(T=st.integers(1, 12), H=st.integers(1, 5), scale=st.floats(0.05, 3.0),
+       seed=st.integers(0, 999), data=st.data())
+def test_log_product_equals_plain_product(T, H, scale, seed, data):
+    Js = _random_js(T, H, seed, scale)
+    t = data.draw(st.integers(0, T))
+    k = data.draw(st.integers(0, t))
+    lp = log_jacobian_product(Js, t, k)
+    P = jacobian_product(Js, t, k)
+    np.testing.assert_allclose(lp.value(), P, rtol=1e-9, atol=1e-12 * np.abs(P).max())
+    assert lp.log10_spectral.shape == (t - k + 1,) and lp.log10_spectral[-1] == 0.0
+    if np.abs(P).max() > 0:
+        assert lp.log10_frobenius[0] == pytest.approx(math.log10(np.linalg.norm(P)), abs=1e-9)
+        assert lp.log10_spectral[0] == pytest.approx(math.log10(np.linalg.norm(P, 2)), abs=1e-9)
+
+
+def test_rnn_jacobian_norms_from_slopes_match_explicit_jacobians():
+    from vgp.jacobians import rnn_log10_jacobian_norms
+    from vgp.profile import random_rnn_slopes
+
+    W_hh, S = random_rnn_slopes(6, 700, 0.5, input_scale=1.0, seed=2)
+    S = S[:, 0]
+    Js = S[:, :, None] * W_hh[None]
+    for ord in ("spectral", "frobenius"):
+        got = rnn_log10_jacobian_norms(W_hh, S, ord=ord)
+        np.testing.assert_allclose(got, log10_jacobian_norms(Js, ord=ord), atol=1e-9)
+    assert got[0] < -200 and np.all(np.isfinite(got))   # ||dh_T/dh_0|| far below 1e-200
+    with pytest.raises(ValueError, match="slopes"):
+        rnn_log10_jacobian_norms(W_hh, S[:, :3])

@@ -136,7 +136,7 @@ def test_profile_properties(H, T, trials, activation, radius, input_scale, seed)
     assert prof.log10_norm.shape == (T,) and prof.log10_norm_trials.shape == (trials, T)
     assert np.all(prof.log10_norm_trials[:, -1] == 0.0)
     assert not np.any(np.isnan(prof.log10_norm_trials))
-    # one step can shrink or grow the gradient at most by max slope * ||W_hh||_2
+    # one backward step can grow the gradient by at most max slope * ||W_hh||_2 <= ||W_hh||_2
     rng = np.random.default_rng(seed)
     W = rng.standard_normal((H, H)) / np.sqrt(H)
     W *= radius / max(abs(np.linalg.eigvals(W)))

@@ -38,7 +38,7 @@ from vgp.logscale import normalise
 from vgp.rnn import Forward, RNNParams
 
 __all__ = ["step_jacobian", "step_jacobians", "jacobian_product", "LogProduct",
-           "log_jacobian_product", "log10_jacobian_norms"]
+           "log_jacobian_product", "log10_jacobian_norms", "rnn_log10_jacobian_norms"]
 
 
 def step_jacobian(W_hh, z_t, activation: str = "tanh") -> np.ndarray:
@@ -142,14 +142,18 @@ def log_jacobian_product(Js, t: int | None = None, k: int = 0, *, norms: bool = 
     """
     Js = _check_jacobians(Js)
     t, k = _check_range(Js, t, k)
+    return _log_product(lambda P, s: P @ Js[s], Js.shape[1], t, k, norms)
+
+
+def _log_product(times_J, H: int, t: int, k: int, norms: bool) -> LogProduct:
+    """The loop of `log_jacobian_product`; times_J(P, s) returns P J_{s+1}."""
     n = t - k
     spec = np.full(n + 1, np.nan)                     # [s-k] -> log10 ||dh_t/dh_s||_2
     frob = np.empty(n + 1)                            # [s-k] -> log10 ||dh_t/dh_s||_F
-    H = Js.shape[1]
     P, scale = np.eye(H) / math.sqrt(H), 0.5 * math.log10(H)   # P_t = I, ||I||_F = sqrt(H)
     frob[n], spec[n] = scale, 0.0
     for s in range(t - 1, k - 1, -1):                 # s = t-1, ..., k
-        P, f = normalise(P @ Js[s])                   # P_s = P_{s+1} J_{s+1}  (Js[s] = J_{s+1})
+        P, f = normalise(times_J(P, s))               # P_s = P_{s+1} J_{s+1}
         scale += f
         frob[s - k] = scale
         if scale == -math.inf:                        # an exact zero stays zero
@@ -171,4 +175,22 @@ def log10_jacobian_norms(Js, *, ord: str = "spectral") -> np.ndarray:
     """
     choice("ord", ord, ("spectral", "frobenius"))
     lp = log_jacobian_product(Js, norms=ord == "spectral")
+    return lp.log10_spectral if ord == "spectral" else lp.log10_frobenius
+
+
+def rnn_log10_jacobian_norms(W_hh, slopes, *, ord: str = "spectral") -> np.ndarray:
+    r"""As `log10_jacobian_norms` for $J_t = \mathrm{diag}(s_t) W_{hh}$, slopes (T, H), `[t-1]` = $s_t$.
+
+    Never forms the T Jacobians: $P J_t = (P\,\mathrm{diag}(s_t)) W_{hh}$, so memory is O(H²).
+
+    >>> rnn_log10_jacobian_norms(np.eye(2), np.full((3, 2), 0.1)).round(6).tolist()
+    [-3.0, -2.0, -1.0, 0.0]
+    """
+    choice("ord", ord, ("spectral", "frobenius"))
+    W_hh = square("W_hh", W_hh)
+    S = as_array("slopes", slopes, ndim=2)
+    H = W_hh.shape[0]
+    if S.shape[0] < 1 or S.shape[1] != H:
+        raise ValueError(f"slopes must have shape (T, H={H}) with T >= 1, got {S.shape}")
+    lp = _log_product(lambda P, s: (P * S[s]) @ W_hh, H, S.shape[0], 0, ord == "spectral")
     return lp.log10_spectral if ord == "spectral" else lp.log10_frobenius

@@ -18,6 +18,8 @@ $$
 
 so a norm of $10^{-400}$ is reported as -400, never as 0. The forward pass costs one
 matrix-vector product per step and the backward pass one more (slopes are precomputed).
+The Jacobian norms $\lVert \partial h_T/\partial h_t\rVert$ for every t, the same way, are in
+`vgp.jacobians` (`log10_jacobian_norms`, `rnn_log10_jacobian_norms`).
 
 >>> prof = random_rnn_profile(hidden=16, steps=3000, radius=0.5, trials=2, seed=0)
 >>> prof.log10_norm.shape, float(prof.log10_norm[-1]), bool(prof.log10_norm[0] < -900)
