@@ -18,9 +18,12 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None,
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+        complex_values = np.iscomplexobj(value)        # would be cast silently, losing .imag
+        arr = None if complex_values else np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise TypeError(f"{name} must be an array of numbers: {exc}") from None
+    if complex_values:
+        raise TypeError(f"{name} must be an array of real numbers, got complex values")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -57,7 +60,10 @@ def real(name: str, value, *, minimum: float | None = None, maximum: float | Non
     """A finite real number within the given range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if minimum is not None:

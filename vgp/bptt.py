@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vgp._validate import as_array, choice
-from vgp.activations import dphi
+from vgp.activations import ACTIVATIONS, dphi
 from vgp.losses import LOSSES, step_loss
 from vgp.rnn import Forward, RNNParams, forward
 
@@ -64,20 +64,21 @@ class Gradients:
         return {name: getattr(self, "d" + name) for name in PARAM_NAMES}
 
 
-def _check_backward_inputs(params, fwd, dL_dy) -> np.ndarray:
+def _check_backward_inputs(params, fwd, dL_dy) -> tuple[Forward, np.ndarray]:
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be RNNParams, got {type(params).__name__}")
     if not isinstance(fwd, Forward):
         raise TypeError(f"fwd must be the Forward returned by vgp.rnn.forward, got {type(fwd).__name__}")
     D, H, O = params.sizes
-    B, T = fwd.z.shape[:2]
-    if (fwd.x.shape != (B, T, D) or fwd.z.shape != (B, T, H) or fwd.h.shape != (B, T + 1, H)
-            or fwd.y.shape != (B, T, O)):
+    x, z, h, y = (as_array(f"fwd.{n}", getattr(fwd, n), ndim=3) for n in ("x", "z", "h", "y"))
+    B, T = z.shape[:2]
+    if x.shape != (B, T, D) or z.shape != (B, T, H) or h.shape != (B, T + 1, H) or y.shape != (B, T, O):
         raise ValueError("fwd does not match params: run vgp.rnn.forward with these params")
+    choice("fwd.activation", fwd.activation, ACTIVATIONS)
     dL_dy = as_array("dL_dy", dL_dy, ndim=3)
     if dL_dy.shape != (B, T, O):
         raise ValueError(f"dL_dy must have shape {(B, T, O)} like fwd.y, got {dL_dy.shape}")
-    return dL_dy
+    return Forward(x=x, z=z, h=h, y=y, activation=fwd.activation), dL_dy
 
 
 # --8<-- [start:backward]
@@ -95,7 +96,7 @@ def backward(params: RNNParams, fwd: Forward, dL_dy) -> Gradients:
     >>> bool(np.allclose(g.db_y, [4.0]))               # dL/db_y = sum of dL/dy_t
     True
     """
-    dL_dy = _check_backward_inputs(params, fwd, dL_dy)
+    fwd, dL_dy = _check_backward_inputs(params, fwd, dL_dy)
     W_hh, W_hy = params.W_hh, params.W_hy
     B, T, _ = dL_dy.shape
     g = Gradients(*(np.zeros_like(getattr(params, n)) for n in PARAM_NAMES),

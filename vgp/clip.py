@@ -52,7 +52,7 @@ def _unpack(grads) -> tuple[list, list[np.ndarray]]:
 def _pack(grads, keys: list, arrays: list[np.ndarray]):
     """A new container of the same kind as `grads`, holding `arrays`."""
     if isinstance(grads, Gradients):
-        return Gradients(*arrays, dL_dh=np.array(grads.dL_dh, dtype=np.float64))
+        return Gradients(*arrays, dL_dh=as_array("grads.dL_dh", grads.dL_dh, finite=False).copy())
     if isinstance(grads, dict):
         return dict(zip(keys, arrays))
     return type(grads)(arrays) if isinstance(grads, tuple) else list(arrays)
@@ -67,6 +67,8 @@ def global_norm(arrays) -> float:
     >>> f"{global_norm([np.array([3e200]), np.array([4e200])]):.1e}"
     '5.0e+200'
     """
+    if isinstance(arrays, (str, bytes, np.ndarray)) or not hasattr(arrays, "__iter__"):
+        raise TypeError(f"arrays must be an iterable of arrays, got {type(arrays).__name__}")
     arrays = [as_array("arrays", a) for a in arrays]
     peak = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
     if peak == 0.0:
