@@ -234,9 +234,9 @@ def worked_fifty_steps():
          "z and 1 for positive z."),
     caption=("Activations $\\phi$ (solid) and their slopes $\\phi'$ (dashed). The dotted line is "
              "$\\gamma = \\max_z \\phi'(z)$: 1 for tanh, $1/4$ for sigmoid, 1 for ReLU. Every "
-             "backward step multiplies by $\\mathrm{diag}(\\phi'(z_t))$, whose entries are at "
-             "most $\\gamma$: for these three the activation can pass a gradient on unchanged "
-             "(slope 1) or shrink it, never enlarge it."),
+             "backward step multiplies by $\\mathrm{diag}(\\phi'(z_t))$, whose entries lie "
+             "between 0 and $\\gamma \\le 1$: the activation keeps or shrinks each component "
+             "of the gradient, never enlarges it."),
 )
 def activations():
     z = np.linspace(-5, 5, 801)
