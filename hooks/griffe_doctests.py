@@ -1,9 +1,12 @@
-"""Griffe extension for the API reference: show docstring doctests as Python code blocks.
+"""Griffe extension for the API reference: docstrings rendered the way they read in the code.
 
-Our docstrings put `>>>` examples in free text (Sybil and pytest run them). Rendered as
-Markdown, `>>>` would become nested block quotes, so each run of doctest lines (a `>>>`
-line up to the next blank line) is wrapped in a ```pycon fence before mkdocstrings renders
-it. Docstrings with a NumPy-style `Examples` section are left to griffe's own parser.
+* Doctests: our docstrings put `>>>` examples in free text (pytest and Sybil run them). As
+  Markdown, `>>>` would become nested block quotes, so each run of doctest lines (a `>>>`
+  line up to the next blank line) is wrapped in a ```pycon fence. Docstrings with a
+  NumPy-style `Examples` section are left to griffe's own parser.
+* Indexing in prose: `accuracy[lag][k]` would be read as a Markdown reference link (and
+  fail the strict build as an unknown cross-reference), so such expressions outside code
+  and math are shown as code.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import re
 import griffe
 
 _EXAMPLES = re.compile(r"^\s*Examples\s*\n\s*-{3,}\s*$", re.MULTILINE)
+_INDEXING = re.compile(r"(?<![\w`\\])([A-Za-z_][\w.]*(?:\[[^\[\]\s`$]+\]){2,})")
+_PROTECTED = re.compile(r"(`+).*?\1|\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
 
 
 def fence_doctests(text: str) -> str:
@@ -36,7 +41,28 @@ def fence_doctests(text: str) -> str:
     return "\n".join(out[:-1] if out and out[-1] == "" else out)
 
 
+def code_indexing(text: str) -> str:
+    """Show `a[i][j]` written in prose as code, leaving code spans, math and fences alone."""
+    parts, fenced = [], False
+    for chunk in re.split(r"(^```.*$)", text, flags=re.MULTILINE):
+        if chunk.startswith("```"):
+            fenced = not fenced
+            parts.append(chunk)
+        elif fenced:
+            parts.append(chunk)
+        else:
+            pieces, last = [], 0
+            for m in _PROTECTED.finditer(chunk):
+                pieces += [_INDEXING.sub(r"`\1`", chunk[last:m.start()]), m.group(0)]
+                last = m.end()
+            parts.append("".join(pieces) + _INDEXING.sub(r"`\1`", chunk[last:]))
+    return "".join(parts)
+
+
 class FenceDoctests(griffe.Extension):
     def on_instance(self, *, node, obj, agent, **kwargs) -> None:
-        if obj.docstring is not None and ">>>" in obj.docstring.value:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+        if obj.docstring is not None:
+            value = obj.docstring.value
+            if ">>>" in value:
+                value = fence_doctests(value)
+            obj.docstring.value = code_indexing(value)

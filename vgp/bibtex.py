@@ -63,7 +63,11 @@ def _value(text: str, i: int) -> tuple[str, int]:
 
 
 def parse(text: str) -> dict[str, Entry]:
-    """Entries of a BibTeX string, keyed by citation key, in file order."""
+    """Entries of a BibTeX string, keyed by citation key, in file order.
+
+    >>> list(parse("@misc{a2000, title = {A}}\\n@book{b2001, title = {B}, year = 2001}"))
+    ['a2000', 'b2001']
+    """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
     entries: dict[str, Entry] = {}
@@ -87,7 +91,11 @@ def parse(text: str) -> dict[str, Entry]:
 
 
 def load(path: Path | str = BIB_PATH) -> dict[str, Entry]:
-    """Entries of the site's .bib file."""
+    """Entries of the site's .bib file.
+
+    >>> load()["bengio1994"].fields["pages"]
+    '157--166'
+    """
     return parse(Path(path).read_text(encoding="utf-8"))
 
 
@@ -105,7 +113,11 @@ def latex_to_text(s: str) -> str:
 
 
 def format_entry(e: Entry) -> str:
-    """One reference in Markdown: authors (year). Title. *Venue* details. Links."""
+    """One reference in Markdown: authors (year). Title. *Venue* details. Links.
+
+    >>> format_entry(load()["hochreiter1997"])[:60]
+    'S. Hochreiter and J. Schmidhuber (1997). Long short-term mem'
+    """
     if not isinstance(e, Entry):
         raise TypeError(f"e must be an Entry, got {type(e).__name__}")
     f = {k: latex_to_text(v) for k, v in e.fields.items()}
@@ -141,7 +153,11 @@ def format_entry(e: Entry) -> str:
 
 
 def render(entries: dict[str, Entry] | None = None) -> str:
-    """Markdown for the bibliography page: every entry, anchored at its key, with its BibTeX."""
+    """Markdown for the bibliography page: every entry, anchored at its key, with its BibTeX.
+
+    >>> render(parse("@misc{a2000, author = {Doe, J.}, title = {T}, year = 2000}")).splitlines()[:2]
+    ['J. Doe (2000). T.', '{ #a2000 }']
+    """
     entries = load() if entries is None else entries
     blocks = []
     for e in entries.values():

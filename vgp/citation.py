@@ -30,7 +30,11 @@ BIBLIOGRAPHY = "reference/bibliography.md"
 
 
 def build_date() -> datetime.date:
-    """Today, or the date of `$SOURCE_DATE_EPOCH` when it is set (reproducible builds)."""
+    """Today, or the date of `$SOURCE_DATE_EPOCH` when it is set (reproducible builds).
+
+    >>> isinstance(build_date(), datetime.date)
+    True
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
@@ -56,7 +60,11 @@ def _braced(text: str) -> str:
 
 def page_bibtex(title: str, page_url: str, site_url: str, *, site_name: str = SITE_NAME,
                 date: datetime.date | None = None) -> str:
-    """A `@misc` BibTeX entry for the page at `site_url + page_url`."""
+    """A `@misc` BibTeX entry for the page at `site_url + page_url` (see the module example).
+
+    >>> page_bibtex("Quiz", "quiz/", "https://a.b/", date=datetime.date(2024, 1, 2)).splitlines()[4]
+    '  url          = {https://a.b/quiz/},'
+    """
     for name, value in (("title", title), ("site_url", site_url), ("site_name", site_name)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{name} must be a non-empty string, got {value!r}")
@@ -91,5 +99,9 @@ def cite_box(title: str, src_uri: str, page_url: str, site_url: str, **kwargs) -
 
 
 def wants_citation(src_uri: str) -> bool:
-    """True for pages that get a "Cite this page" box (the lessons)."""
+    """True for pages that get a "Cite this page" box (the lessons).
+
+    >>> wants_citation("lessons/bptt.md"), wants_citation("quiz.md")
+    (True, False)
+    """
     return isinstance(src_uri, str) and src_uri.startswith(CITED_SECTIONS)
