@@ -74,12 +74,12 @@ def _random_matrix(H: int, radius: float, seed: int) -> np.ndarray:
     "eigen-powers",
     alt=("Two log-scale panels. Left: the lines |lambda|^n for |lambda| = 0.5, 0.9, 1.0, 1.1 "
          "and 1.5 over 50 steps; below 1 they fall as straight lines, above 1 they rise. Right: "
-         "the spectral norm of W^n for three random 16-by-16 matrices with spectral radius 0.8, "
-         "1.0 and 1.2, each next to its dashed line rho^n; after a few steps every curve runs "
-         "parallel to its dashed line."),
+         "the spectral norm of W^n for one random 16-by-16 matrix rescaled to spectral radius "
+         "0.8, 1.0 and 1.2, each next to its dashed line rho^n; after a few steps every curve "
+         "runs roughly parallel to its dashed line, above it."),
     caption=("Left: $|\\lambda|^n$, the factor by which $W^n$ scales an eigenvector, for five "
-             "magnitudes. Right: $\\lVert W^n\\rVert_2$ (solid) for random $16\\times 16$ "
-             "matrices rescaled to spectral radius $\\rho$, and $\\rho^n$ (dashed). The slope on "
+             "magnitudes. Right: $\\lVert W^n\\rVert_2$ (solid) for one random $16\\times 16$ "
+             "matrix rescaled to spectral radius $\\rho$, and $\\rho^n$ (dashed). The slope on "
              "the log scale is set by $\\rho$; the offset by how non-normal $W$ is."),
 )
 def powers():
@@ -100,18 +100,19 @@ def powers():
     ax2.set_xlabel("power $n$")
     ax2.set_ylabel("$\\Vert W^n \\Vert_2$")
     ax2.legend(fontsize=8, loc="upper left")
-    ax2.set_title("random $16\\times16$ matrices")
+    ax2.set_title("one random $16\\times16$ matrix, rescaled")
     fig.tight_layout()
     return fig
 
 
 @figure(
     "eigen-nonnormal-transient",
-    alt=("Two panels for the non-normal matrix [[0.9, 1], [0, 0.9]] whose only eigenvalue is 0.9. "
+    alt=("Two panels for the non-normal 2-by-2 matrix with rows (0.9, 1) and (0, 0.9), whose only "
+         "eigenvalue is 0.9. "
          "Left, linear scale over 60 powers: the spectral norm of W^n rises from 1 to a peak of "
          f"{_NN_NORMS[_NN_PEAK]:.2f} at n = {_NN_PEAK} before decaying, while 0.9^n decays from "
-         "the start. Right, log scale over 300 powers: the norm eventually falls parallel to "
-         f"0.9^n, far below the bound {spectral_norm(_NN):.2f}^n set by the spectral norm."),
+         "the start. Right, log scale over 300 powers: the norm eventually falls with the slope "
+         f"of 0.9^n, far below the bound {spectral_norm(_NN):.2f}^n set by the spectral norm."),
     caption=("Transient growth. $W = \\begin{pmatrix}0.9 & 1\\\\ 0 & 0.9\\end{pmatrix}$ has "
              f"$\\rho(W) = {spectral_radius(_NN):g}$ but $\\lVert W\\rVert_2 = {spectral_norm(_NN):.4f}$. Left: "
              "$\\lVert W^n\\rVert_2$ (solid) first grows, then decays; $\\rho^n$ (dashed) only "
