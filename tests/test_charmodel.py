@@ -9,7 +9,7 @@ import torch
 from vgp.bptt import PARAM_NAMES, loss_and_grads
 from vgp.charmodel import (CONFIG, TEXT, _train, adam_update, batch, conditional_entropy,
                            encode, greedy_sample, log_lines, one_hot, params_of, train,
-                           vocabulary, window_loss)
+                           vocabulary, text_loss)
 from vgp.clip import global_norm
 from vgp.rnn import init_params
 
@@ -89,11 +89,11 @@ def test_clipping_bounds_the_applied_step(tmp_cache):
     assert r["loss_per_char"] == _train({**TINY, "max_norm": 1e-3})["loss_per_char"]
 
 
-def test_sampling_and_window_loss(tmp_cache):
+def test_sampling_and_text_loss(tmp_cache):
     r = train(TINY)
     s = greedy_sample(r, "the ", 10)
     assert s.startswith("the ") and len(s) == 14 and set(s) <= set(vocabulary())
-    assert window_loss(r) > 0
+    assert text_loss(r) > 0
     assert params_of(r).sizes == (len(vocabulary()), TINY["hidden"], len(vocabulary()))
 
 
@@ -119,4 +119,4 @@ def test_validation(call, exc):
 def test_page_run_beats_one_character_context():
     """The cached run shown on the page learns to use more than the current character."""
     r = train()
-    assert r["loss_per_char"][0] > conditional_entropy() > window_loss(r)
+    assert r["loss_per_char"][0] > conditional_entropy() > text_loss(r)

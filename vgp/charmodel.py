@@ -182,19 +182,18 @@ def greedy_sample(result: dict, prompt: str, length: int) -> str:
     return text
 
 
-def window_loss(result: dict) -> float:
-    """Mean loss per character over every training window of the text, from h_0 = 0.
+def text_loss(result: dict) -> float:
+    r"""Mean loss per character when the whole text is read once from $h_0 = 0$.
 
-    The model is scored the way it was trained (windows of `config["window"]` characters);
-    the text is the training set, so this measures fit, not generalisation.
+    Every pair (c_t, c_{t+1}) of the text counts once, as in `conditional_entropy`, so the
+    two are directly comparable. The text is the training set: this measures fit, not
+    generalisation.
     """
-    vocab, T = result["vocab"], result["config"]["window"]
+    vocab = result["vocab"]
     codes = encode(TEXT, vocab)
-    starts = np.arange(len(codes) - T)                                  # every window
-    idx = starts[:, None] + np.arange(T + 1)[None, :]
-    x, targets = one_hot(codes[idx[:, :-1]], len(vocab)), codes[idx[:, 1:]]
-    L, _ = loss_and_grads(params_of(result), x, targets, loss="cross_entropy")
-    return L / T
+    x = one_hot(codes[None, :-1], len(vocab))                         # (1, N-1, V)
+    L, _ = loss_and_grads(params_of(result), x, codes[None, 1:], loss="cross_entropy")
+    return L / (len(codes) - 1)
 
 
 def log_lines(result: dict, every: int = 100) -> list[str]:

@@ -303,10 +303,11 @@ def char_training():
          "truncation length k. In every panel the accuracy stays near the chance level of 0.5 "
          "for every k up to and including the lag, then jumps to almost 1 from k = lag + 1 "
          "onward. A vertical dashed line marks k = lag + 1."),
-    caption=("Delayed echo (the target at step $t$ is the input bit from $L$ steps earlier), "
+    caption=("Delayed echo (the target at step $t$ is the input bit from $d$ steps earlier), "
              "a 16-unit tanh RNN trained with truncated BPTT of length $k$ on the same stream "
-             "of data for every $k$. Dots are seeds, the line is their mean. Accuracy is "
-             "measured on a fresh stream with no truncation; 0.5 is chance."),
+             "of data for every $k$. Dots are seeds, the line is their mean, the dashed line "
+             "marks $k = d + 1$. Accuracy is measured on a fresh stream with no truncation; "
+             "0.5 is chance."),
 )
 def truncation():
     r = truncation_experiment()
@@ -320,7 +321,7 @@ def truncation():
         ax.plot(ks, a.mean(axis=1), color="#0072B2", linewidth=1.2)
         ax.axvline(lag + 1, color="#D55E00", ls="--", linewidth=1.0)
         ax.axhline(0.5, color="#999999", ls=":", linewidth=1.0)
-        ax.set_title(f"lag $L = {lag}$")
+        ax.set_title(f"lag $d = {lag}$")
         ax.set_xlabel("truncation length $k$")
         ax.set_xticks(ks)
     axes[0].set_ylabel("test accuracy")
