@@ -187,3 +187,21 @@ def test_predictions_at_fifty_steps():
         predict_log10_norm(ex, 4)
     with pytest.raises(TypeError, match="ex"):
         predict_log10_norm(None, 50)
+
+
+def test_determinant_identity_and_where_the_radius_identity_fails():
+    """The lesson's 50-step claims: sigma_1 sigma_2 of dh_t/dh_0 is prod rho(J_s)^2 at every t
+    (each J_s has a complex pair, so |det J_s| = rho(J_s)^2), while rho(dh_t/dh_0) equals
+    prod rho(J_s) only where the product's own eigenvalues are a complex pair."""
+    ex = worked_example(steps=50)
+    radii = np.cumprod(ex.jacobian_radii)
+    for J in ex.jacobians:
+        assert np.trace(J) ** 2 - 4 * np.linalg.det(J) < 0
+        assert abs(np.linalg.det(J)) == pytest.approx(np.max(np.abs(np.linalg.eigvals(J))) ** 2, rel=1e-12)
+    sv = np.linalg.svd(ex.cumulative, compute_uv=False)
+    np.testing.assert_allclose(sv[:, 0] * sv[:, 1], radii ** 2, rtol=1e-10, atol=0)
+    for t in range(1, 51):
+        P = ex.cumulative[t - 1]
+        rho_P = np.max(np.abs(np.linalg.eigvals(P)))
+        complex_pair = np.trace(P) ** 2 - 4 * np.linalg.det(P) < 0
+        assert np.isclose(rho_P, radii[t - 1], rtol=1e-9, atol=0) == complex_pair, t
