@@ -5,12 +5,12 @@ A deliberately small BibTeX reader for the entries we write ourselves: `@type{ke
 `{\L}`) and `--` for an en dash. Each entry renders as one reference, anchored at its key so
 pages can link to `reference/bibliography.md#<key>`, followed by its BibTeX source.
 
->>> bib = parse('@article{doe2020, author = {Doe, Jane and Roe, Max}, title = {A {RNN} study},'
+>>> bib = parse('@article{doe2020, author = {Doe, Jane-Ann and Roe, Max}, title = {A {RNN} study},'
 ...             ' journal = {J. Tests}, volume = {1}, pages = {1--9}, year = {2020}}')
 >>> bib["doe2020"].fields["title"], bib["doe2020"].authors
-('A {RNN} study', ['J. Doe', 'M. Roe'])
+('A {RNN} study', ['J.-A. Doe', 'M. Roe'])
 >>> format_entry(bib["doe2020"])
-'J. Doe and M. Roe (2020). A RNN study. *J. Tests* 1, 1–9.'
+'J.-A. Doe and M. Roe (2020). A RNN study. *J. Tests* 1, 1–9.'
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Entry:
         out = []
         for name in names:
             last, _, first = (p.strip() for p in latex_to_text(name).partition(","))
-            initials = " ".join(f"{w[0]}." for w in re.split(r"[\s]+", first) if w)
+            initials = " ".join("-".join(f"{p[0]}." for p in w.split("-") if p)
+                                for w in first.split() if w)  # Jean-Marie -> J.-M.
             out.append(f"{initials} {last}".strip())
         return out
 
@@ -136,7 +137,8 @@ def format_entry(e: Entry) -> str:
         kind = f.get("type") or ("PhD thesis" if e.type == "phdthesis" else "Master's thesis")
         where = f"{kind}, {f.get('school', '')}"
     elif e.type == "book":
-        where = ", ".join(p for p in (f.get("publisher"), f.get("address")) if p)
+        edition = f"{f['edition']}nd ed." if f.get("edition") == "2" else f.get("edition", "")
+        where = ", ".join(p for p in (edition, f.get("publisher"), f.get("address")) if p)
     else:
         where = f.get("howpublished", "")
     title = f.get("title", "")
