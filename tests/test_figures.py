@@ -80,3 +80,15 @@ def test_unknown_figure_is_an_error():
 def test_registration_validates(kwargs, match):
     with pytest.raises(ValueError, match=match):
         figures.figure(kwargs.pop("name"), **kwargs)
+
+
+def test_alt_text_with_brackets_keeps_the_image_link_intact(monkeypatch):
+    fig = figures.get("recurrence-unrolled")
+    odd = figures.Figure(fig.name, fig.draw, "W = [[0.9, 1], [0, 0.9]] and a \\ backslash " * 2,
+                         fig.caption, fig.module)
+    monkeypatch.setitem(figures.REGISTRY, fig.name, odd)
+    import markdown
+
+    md = figures.expand_placeholders('{{ figure("recurrence-unrolled") }}', "index.md")
+    html = markdown.markdown(md, extensions=["attr_list", "md_in_html"])
+    assert '<img alt="W = [[0.9, 1], [0, 0.9]] and a \\ backslash' in html

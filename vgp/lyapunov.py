@@ -120,7 +120,7 @@ def random_rnn_lyapunov(hidden: int, steps: int, radius: float, activation: str 
                         burn_in: int | None = None) -> LyapunovEstimate:
     r"""Largest exponent and naive estimate for the RNN of `vgp.profile.random_rnn_profile`.
 
-    Uses the first trial's inputs; `burn_in` defaults to a tenth of the steps.
+    Draws one trial (trials=1) of that network; `burn_in` defaults to a tenth of the steps.
 
     >>> est = random_rnn_lyapunov(32, 2000, 2.0, input_scale=1.0, seed=0)
     >>> f"{est.exponent:.3f}", f"{est.naive:.3f}", f"{est.mean_slope:.3f}"

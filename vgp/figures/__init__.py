@@ -134,7 +134,7 @@ def expand_placeholders(markdown: str, page_src_uri: str) -> str:
             raise KeyError(f"{page_src_uri}: unknown figure {name!r}")
         fig = registry[name]
         src = posixpath.relpath(fig.path, page_dir or ".")
-        alt = fig.alt.replace("]", r"\]").replace("\n", " ")
+        alt = re.sub(r"([\[\]\\])", r"\\\1", fig.alt).replace("\n", " ")  # brackets would end the link
         return (f'<figure markdown="span" id="fig-{name}">\n'
                 f'  ![{alt}]({src}){{ loading=lazy }}\n'
                 f'  <figcaption markdown="span">{fig.caption}</figcaption>\n'
