@@ -1,0 +1,166 @@
+r"""Named, declarative experiments; every training run cached on disk.
+
+An `Experiment` is a name, a one-line description and a tuple of `RunConfig`s (see
+`vgp.train`). Each run is cached by `vgp.cache.cached` under a name derived from its own
+config, keyed on that config, the source of `vgp.train` and everything it imports, and the
+library versions. Editing this file (adding a delay, a new experiment) therefore recomputes
+only the runs whose configs are new; editing the training code recomputes them all. Two
+experiments that list the same run share one cache file.
+
+    result("copy-delays")      # computes missing runs, then reads them all from disk
+
+The set is sized to run cold within 4 minutes on a 2-core CPU (`benchmarks/bench_experiments.py`
+times it; `vgp experiment run all` runs it with a progress bar).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+
+from vgp import cache
+from vgp._validate import integer
+from vgp.summaries import summarise
+from vgp.train import RunConfig, train
+
+MODULE = "vgp.train"            # the code a run's cache key depends on
+JOBS = 2                        # worker processes for missing runs (one torch thread each)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    description: str
+    runs: tuple[RunConfig, ...]
+
+
+# --8<-- [start:configs]
+COPY = dict(task="copy", n_symbols=3, alphabet=4, hidden=64, batch=32, lr=1e-2,
+            steps=1200, clip=1.0)
+COPY_DELAYS = (5, 10, 20, 40)
+ADDING = dict(task="adding", hidden=64, batch=128, lr=1e-2, steps=600, clip=1.0)
+ADDING_LENGTHS = (10, 20, 40)
+LSTM_FORGET_BIAS = 1.0          # Jozefowicz et al. (2015); torch's own init is ~0
+
+
+def _cells(base: dict, knob: tuple[int, ...]) -> tuple[RunConfig, ...]:
+    return tuple(RunConfig(cell=cell, delay=d, **base,
+                           forget_bias=LSTM_FORGET_BIAS if cell == "lstm" else None)
+                 for cell in ("rnn", "lstm", "gru") for d in knob)
+
+
+_PROFILE = dict(task="adding", delay=100, hidden=64, steps=0, profile_batch=128)
+
+EXPERIMENTS = {e.name: e for e in (
+    Experiment("copy-delays", "Copying task: RNN, LSTM, GRU against the delay",
+               _cells(COPY, COPY_DELAYS)),
+    Experiment("adding-lengths", "Adding problem: RNN, LSTM, GRU against the length",
+               _cells(ADDING, ADDING_LENGTHS)),
+    Experiment("claim-c25-copy",
+               "Claim C25: vanilla RNN, copying (S=10, K=8, 20 blanks), H=64, Adam 1e-3, "
+               "batch 32, 500 steps, clip 1.0",
+               (RunConfig(task="copy", cell="rnn", delay=20, n_symbols=10, alphabet=8,
+                          hidden=64, lr=1e-3, batch=32, steps=500, clip=1.0),)),
+    Experiment("gating-forget-bias",
+               "Gradient through the LSTM cell state at initialisation, forget bias 0/1/3, "
+               "against the vanilla RNN (adding, T=100, 3 seeds)",
+               tuple(RunConfig(cell=c, forget_bias=fb, seed=s, **_PROFILE)
+                     for c, fb in (("rnn", None), ("lstm", 0.0), ("lstm", 1.0),
+                                   ("lstm", 3.0), ("gru", None))
+                     for s in range(3))),
+    Experiment("gating-forget-bias-trained",
+               "LSTM with forget bias 0 and 1 trained on the adding problem, T=40",
+               tuple(replace(r, forget_bias=fb) for r in _cells(ADDING, (40,))
+                     if r.cell == "lstm" for fb in (0.0, 1.0))),
+    Experiment("home-gradient-vs-distance",
+               "Gradient norm against distance from the loss, tanh RNN and LSTM, adding task",
+               tuple(r for r in _cells(ADDING, ADDING_LENGTHS)
+                     if r.delay == max(ADDING_LENGTHS) and r.cell != "gru")),
+)}
+# --8<-- [end:configs]
+
+
+def run_name(cfg: RunConfig) -> str:
+    """Cache name of one run: task, cell and a hash of the full config."""
+    blob = json.dumps(cfg.as_dict(), sort_keys=True).encode()
+    return f"{cfg.task}-{cfg.cell}-{hashlib.sha256(blob).hexdigest()[:10]}"
+
+
+def get(name: str) -> Experiment:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    if name not in EXPERIMENTS:
+        raise KeyError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
+
+
+def is_cached(cfg: RunConfig) -> bool:
+    return cache.path_for(run_name(cfg), cfg.as_dict(), MODULE).is_file()
+
+
+@contextlib.contextmanager
+def _lock(cfg: RunConfig):
+    """Only one process computes a given run; others wait and then read the cache."""
+    path = cache.cache_dir() / f"{run_name(cfg)}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run(cfg: RunConfig, progress=None) -> dict:
+    """The result of one run, from the cache or computed (and cached)."""
+    if not isinstance(cfg, RunConfig):
+        raise TypeError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
+    with _lock(cfg):
+        return cache.cached(run_name(cfg), cfg.as_dict(),
+                            lambda d: train(RunConfig(**d), progress), module=MODULE)
+
+
+def _run_quiet(cfg: RunConfig) -> None:     # worker entry point (spawned process)
+    run(cfg)
+
+
+def runs_of(name: str, *, seed: int | None = None) -> tuple[RunConfig, ...]:
+    """The run configs of experiment `name`; with `seed`, each run repeated with that seed."""
+    runs = get(name).runs
+    if seed is None:
+        return runs
+    seed = integer("seed", seed, minimum=0)
+    return tuple(dict.fromkeys(replace(c, seed=seed) for c in runs))
+
+
+def compute(runs, *, jobs: int = JOBS) -> list[RunConfig]:
+    """Compute the runs that are not cached, `jobs` processes at a time; return them."""
+    jobs = integer("jobs", jobs, minimum=1)
+    missing = list(dict.fromkeys(c for c in runs if not is_cached(c)))
+    if len(missing) > 1 and jobs > 1:
+        ctx = get_context("spawn")        # fresh interpreters: no forked torch thread pools
+        with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=ctx) as ex:
+            list(ex.map(_run_quiet, missing))
+    else:
+        for cfg in missing:
+            run(cfg)
+    return missing
+
+
+def result(name: str, *, seed: int | None = None, jobs: int = JOBS) -> dict:
+    """Summary dict of experiment `name` (see `vgp.summaries.summarise`), computing the
+    runs that are not cached first (`jobs` at a time).
+
+    >>> r = result("claim-c25-copy")      # doctest: +SKIP
+    >>> sorted(k for k in r if k in ("recall_accuracy", "chance", "eval_loss", "baseline"))
+    ['baseline', 'chance', 'eval_loss', 'recall_accuracy']
+    """
+    exp = get(name)
+    runs = runs_of(name, seed=seed)
+    compute(runs, jobs=jobs)
+    return summarise(exp.name, exp.description, [run(c) for c in runs])

@@ -1,0 +1,76 @@
+r"""What an experiment's runs add up to: per-run rows, verdicts, timings, tables.
+
+Success is judged against the task's baseline, the loss of the best strategy that does not
+remember the long-range information (memoryless for copying, predict-the-mean for adding):
+
+$$ \text{ratio} = \frac{\text{evaluation loss}}{\text{baseline loss}},\qquad
+   \text{solved} \iff \text{ratio} \le 0.5 . $$
+
+A ratio near 1 means the model learned nothing the baseline does not already know; "solved"
+means at least half of the baseline's loss was removed, on a fresh evaluation batch.
+"""
+
+from __future__ import annotations
+
+SOLVED_RATIO = 0.5
+
+ROW_KEYS = ("task", "cell", "delay", "seed", "forget_bias", "hidden", "steps", "batch")
+
+
+def summarise_run(r: dict) -> dict:
+    """Flatten one cached run: config fields, baseline, eval numbers, verdict, timings.
+
+    >>> row = summarise_run({"config": {"task": "adding", "cell": "rnn", "delay": 10,
+    ...     "seed": 0, "forget_bias": None, "hidden": 8, "steps": 5, "batch": 4},
+    ...     "baseline": 0.2, "eval_loss": 0.05, "eval_metric": 0.05,
+    ...     "seconds": 1.0, "cpu_seconds": 0.9})
+    >>> row["ratio"], row["solved"]
+    (0.25, True)
+    """
+    cfg = r["config"]
+    row = {k: cfg[k] for k in ROW_KEYS}
+    row.update(baseline=r["baseline"], eval_loss=r["eval_loss"], eval_metric=r["eval_metric"],
+               seconds=r["seconds"], cpu_seconds=r["cpu_seconds"])
+    row["ratio"] = r["eval_loss"] / r["baseline"]
+    row["solved"] = bool(row["ratio"] <= SOLVED_RATIO)
+    return row
+
+
+def summarise(name: str, description: str, runs: list[dict]) -> dict:
+    """The result dict of an experiment.
+
+    Keys: name, description, rows (one summarise_run per run), runs (the full cached runs:
+    per-step loss/metric/grad_norm, gradient profiles), seconds and cpu_seconds (sums of
+    the runs' compute times when they were computed), fails_at (per cell, the delays
+    whose run was not solved). For a single-run experiment the row's numbers are also at
+    the top level (eval_loss, baseline, ratio, solved, and for copying recall_accuracy and
+    chance = 1/K).
+    """
+    rows = [summarise_run(r) for r in runs]
+    out = {"name": name, "description": description, "rows": rows, "runs": runs,
+           "seconds": sum(r["seconds"] for r in rows),
+           "cpu_seconds": sum(r["cpu_seconds"] for r in rows)}
+    fails: dict[str, list[int]] = {}
+    for row in rows:
+        fails.setdefault(row["cell"], [])
+        if not row["solved"]:
+            fails[row["cell"]].append(row["delay"])
+    out["fails_at"] = fails
+    if len(rows) == 1:
+        row = rows[0]
+        out.update({k: row[k] for k in ("eval_loss", "baseline", "ratio", "solved")})
+        if row["task"] == "copy":
+            out["recall_accuracy"] = row["eval_metric"]
+            out["chance"] = 1.0 / runs[0]["config"]["alphabet"]
+    return out
+
+
+def table(result: dict) -> str:
+    """A Markdown table of an experiment's rows (the CLI's summary)."""
+    head = "| task | cell | delay | eval loss | baseline | ratio | metric | solved | seconds |"
+    lines = [head, "|" + "---|" * 9]
+    for r in result["rows"]:
+        lines.append(f"| {r['task']} | {r['cell']} | {r['delay']} | {r['eval_loss']:.4f} | "
+                     f"{r['baseline']:.4f} | {r['ratio']:.3f} | {r['eval_metric']:.3f} | "
+                     f"{'yes' if r['solved'] else 'no'} | {r['seconds']:.1f} |")
+    return "\n".join(lines)
