@@ -166,11 +166,13 @@ def train_sign_memory(cfg: dict, seed: int, max_norm: float | None) -> dict:
 def first_step(cfg: dict | None = None, seed: int = 0) -> dict:
     r"""What one *unclipped* SGD step does to the run of `experiment` (seed `seed`).
 
-    Returns the gradient norm of each parameter at initialisation (torch names), the fraction
-    of hidden values $|h| > 0.99$ before and after the step, and $\eta\lambda_{\max}$ of the
-    read-out's quadratic loss before and after: the Hessian of the MSE with respect to
-    (W_hy, b_y) is $\tfrac{2}{BT}\sum a a^\top$ with $a = (h_t, 1)$, and gradient descent on
-    that quadratic diverges when $\eta\lambda_{\max} > 2$.
+    Returns the gradient norm of each parameter at initialisation (torch names), the longest
+    stretch of the first batch before a sequence's first pulse (`silent_prefix_max`), the
+    fraction of hidden values $|h| > 0.99$ before and after the step, the global gradient
+    norm of the recurrent layer's parameters after it (`recurrent_grad_after`), and
+    $\eta\lambda_{\max}$ of the read-out's quadratic loss before and after: the Hessian of the
+    MSE with respect to (W_hy, b_y) is $\tfrac{2}{BT}\sum a a^\top$ with $a = (h_t, 1)$, and
+    gradient descent on that quadratic diverges when $\eta\lambda_{\max} > 2$.
     """
     import torch
 
@@ -197,7 +199,14 @@ def first_step(cfg: dict | None = None, seed: int = 0) -> dict:
             if when == "before":
                 names = [n for n, _ in rnn.named_parameters()] + ["weight_hy", "bias_y"]
                 out["grad_norms"] = {n: float(p.grad.norm()) for n, p in zip(names, params)}
+                fired = x[:, :, 0] != 0                                      # (B, T)
+                first = torch.where(fired.any(dim=1), fired.double().argmax(dim=1),
+                                    torch.tensor(cfg["steps"]))
+                out["silent_prefix_max"] = int(first.max())                  # steps with h = 0
                 opt.step()                                                   # the unclipped step
+            else:
+                out["recurrent_grad_after"] = float(torch.sqrt(sum((p.grad ** 2).sum()
+                                                                   for p in rnn.parameters())))
     return out
 
 

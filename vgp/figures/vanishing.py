@@ -9,7 +9,9 @@ import numpy as np
 
 from vgp import cliff
 from vgp.figures import figure
-from vgp.vanishing import PROFILE, RADII, contributions_to_dW_hh, radius_profiles
+from vgp.clipping_demo import EXPERIMENT as CLIP_RUN
+from vgp.init_compare import EXPERIMENT as INIT_RUN
+from vgp.vanishing import PROFILE, RADII, SWAMP, radius_profiles
 
 FLOAT64_TINY = math.log10(np.finfo(np.float64).tiny)            # smallest normal, about -307.7
 FLOAT64_SUBNORMAL = math.log10(np.nextafter(0.0, 1.0))          # smallest subnormal, -323.3
@@ -30,9 +32,9 @@ def _pow10_ticks(ax, axis: str = "y", step: int | None = None) -> None:
 @figure(
     "vanishing-gamma-powers",
     alt=("Log-scale plot of gamma to the power n for n from 0 to 100 and six values of gamma. "
-         "Lines for gamma below 1 fall as straight lines on the log scale: 0.25 reaches about "
-         "1e-60 and 0.45 about 1e-35 at n = 100, 0.9 about 3e-5. gamma = 1 stays flat at 1; "
-         "1.1 rises to about 1.4e4 and 1.5 to about 4e17."),
+         "Every curve is a straight line on the log scale. At n = 100, 0.25 reaches "
+         f"{0.25 ** 100:.0e}, 0.45 reaches {0.45 ** 100:.0e} and 0.9 reaches {0.9 ** 100:.0e}; "
+         f"gamma = 1 stays flat at 1; 1.1 rises to {1.1 ** 100:.1e} and 1.5 to {1.5 ** 100:.0e}."),
     caption=("$\\gamma^n$ on a logarithmic axis: a constant factor per step is a straight line, "
              "with slope $\\log_{10}\\gamma$. Dots mark the entries of the 0.45 and 1.1 tables "
              "below. 0.25 is the largest slope of the sigmoid."),
@@ -56,11 +58,12 @@ def gamma_powers():
 
 @figure(
     "vanishing-radius-profiles",
-    alt=("Gradient norm against the number of steps back from the loss, 0 to 1499, on a log "
-         "scale from about 1e-470 to 1e20, for a 64-unit tanh RNN with spectral radius 0.5, "
-         "0.75, 0.9, 1.0, 1.1, 1.25 and 1.5. Radii up to 1.1 fall as straight lines, the "
-         "steepest (0.5) crossing the float64 underflow limit near 1e-308 after about 1000 "
-         "steps and reaching about 1e-461; 1.25 falls slowly; 1.5 rises to about 1e17."),
+    alt=(f"Gradient norm against the number of steps back from the loss, 0 to "
+         f"{PROFILE['steps'] - 1}, on a log scale from 1e-480 to 1e40, for a "
+         f"{PROFILE['hidden']}-unit tanh RNN with spectral radius "
+         f"{', '.join(f'{r:g}' for r in RADII)}. Radii up to 1.1 fall along straight lines; "
+         "the steepest, radius 0.5, crosses into the shaded band below the smallest normal "
+         "float64 and keeps falling far below it. Radius 1.25 falls slowly; radius 1.5 rises."),
     caption=(f"Measured $\\lVert \\partial L/\\partial h_t\\rVert$ in a {PROFILE['hidden']}-unit tanh "
              f"RNN, loss at the last of {PROFILE['steps']} steps, $\\lVert\\partial L/\\partial h_T\\rVert"
              f" = 1$, geometric mean over {PROFILE['trials']} input sequences "
@@ -153,10 +156,10 @@ def cliff_figure():
          "clipping, from the same start. Left: the two paths over the loss map; both zigzag "
          "along the cliff edge together until one unclipped step throws that path outside the "
          "plotted region, while the clipped path continues along the edge. Middle: loss per "
-         "step on a log scale; the curves coincide, then the unclipped loss jumps up by about "
-         "three orders of magnitude while the clipped loss keeps falling. Right: the length of "
-         "each parameter step on a log scale; one unclipped step is about a hundred times longer "
-         "than the clipped step at the same moment."),
+         "step on a log scale; the curves coincide, then the unclipped loss jumps up by orders of "
+         "magnitude while the clipped loss keeps falling. Right: the length of each parameter "
+         "step on a log scale; one unclipped step is orders of magnitude longer than the "
+         "clipped step at the same moment."),
     caption=(f"{CLIFF_STEPS} steps of gradient descent with learning rate {CLIFF_LR} from "
              f"$(w, b) = {CLIFF_START}$, without clipping and with the gradient clipped to global "
              f"norm {CLIFF_CLIP:g}, above the norms seen on the way. The two runs are identical "
@@ -258,15 +261,17 @@ def clip_direction():
 
 @figure(
     "vanishing-clipping-run",
-    alt=("Two panels over 400 SGD iterations of a tanh RNN on the sign-memory task, three seeds, "
-         "with and without gradient clipping. Left: training loss on a log scale; the clipped "
-         "runs fall steadily; two of the unclipped runs shoot up after the first steps and keep "
-         "growing to astronomically large values, the third stays near its starting loss. Right: "
-         "the pre-clip gradient norm on a log scale, with the clipping threshold 1 drawn as a "
-         "line; the first iterations have norms in the thousands or tens of thousands."),
-    caption=("SGD (learning rate 0.1) on the sign-memory task with $W_{hh}$ initialised at "
-             "spectral radius 1.2, with and without clipping the global norm to 1 "
-             "(`vgp.clipping_demo.experiment`, cached). Solid: seed 0; thin: seeds 1 and 2. "
+    alt=(f"Two panels over {CLIP_RUN['iterations']} SGD iterations of a tanh RNN on the "
+         f"sign-memory task, {len(CLIP_RUN['seeds'])} seeds, with and without gradient clipping. "
+         "Left: training loss on a log scale; the clipped runs fall; two of the unclipped runs "
+         "shoot off the top of the scale after the first steps and keep growing, the third "
+         "stays near its starting loss. Right: the pre-clip gradient norm on a log scale, with "
+         f"the clipping threshold {CLIP_RUN['max_norm']:g} drawn as a dashed line; the first "
+         "iteration's norm is far above it for every seed."),
+    caption=(f"SGD (learning rate {CLIP_RUN['lr']:g}) on the sign-memory task with $W_{{hh}}$ "
+             f"initialised at spectral radius {CLIP_RUN['radius']:g}, with and without clipping "
+             f"the global norm to {CLIP_RUN['max_norm']:g} (`vgp.clipping_demo.experiment`, "
+             "cached). Solid: seed 0; thin: the other seeds. "
              "The norm is what `torch.nn.utils.clip_grad_norm_` returns: the norm *before* "
              "clipping, which is the number to log."),
 )
@@ -310,15 +315,15 @@ INIT_LABELS = {"small_random": "small random, tanh", "orthogonal": "orthogonal, 
     "vanishing-init-profiles",
     alt=("Three panels, one per initialisation of the recurrent matrix, each showing the "
          "gradient norm against the time step on a log scale, at initialisation (dashed) and "
-         "after training (solid). Small random: the norm falls by about sixty orders of "
-         "magnitude from the last step back to the first at initialisation, and by about "
-         "fifteen after training. Orthogonal with tanh: nearly flat at initialisation. Identity "
-         "with ReLU: flat at initialisation and after training."),
+         "after training (solid). Small random: at initialisation the norm falls by tens of "
+         "orders of magnitude from the last step back to the first, after training by far "
+         "less. Orthogonal with tanh: nearly flat at initialisation, somewhat steeper after "
+         "training for some seeds. Identity with ReLU: close to flat before and after."),
     caption=("$\\|\\partial \\ell/\\partial h_t\\|$ for the adding problem (loss at the last step "
              "$T$), measured by `vgp.profile.gradient_profile` on a fixed batch, geometric mean "
              "over the batch, for three initialisations of $W_{hh}$; dashed at initialisation, "
-             "solid after training (`vgp.init_compare.experiment`, cached; seed 0 bold, "
-             "seeds 1 and 2 thin)."),
+             f"solid after training ({INIT_RUN['iterations']} Adam steps; "
+             "`vgp.init_compare.experiment`, cached; seed 0 bold, the other seeds thin)."),
 )
 def init_profiles():
     from vgp.init_compare import INITS, experiment
@@ -353,7 +358,7 @@ def init_profiles():
          "identity-initialised ReLU network drops well below it."),
     caption=("Training loss (moving average over 25 iterations) on the adding problem; the "
              "dashed line is the MSE 1/6 of always predicting the mean sum, 1. Seed 0 bold, "
-             "seeds 1 and 2 thin."),
+             "the other seeds thin."),
 )
 def init_loss():
     from vgp.init_compare import INITS, experiment
@@ -386,9 +391,10 @@ def init_loss():
          "relative precision, about 1e-16, and a vertical line marks the horizon beyond which "
          "adding the terms does not change a single bit of the summed gradient."),
     caption=("The terms $\\delta_k h_{k-1}^\\top$ of $\\partial L/\\partial W_{hh}$ for a "
-             "tanh RNN with spectral radius 0.9 and the loss at the last of 200 steps "
-             "(`vgp.vanishing.swamping_example`). Terms right of the vertical line are lost: "
-             "the float64 sum with them is bit-for-bit the sum without them."),
+             f"{SWAMP['hidden']}-unit tanh RNN with spectral radius {SWAMP['radius']:g} and the "
+             f"loss at the last of {SWAMP['steps']} steps (`vgp.vanishing.swamping_example`). "
+             "Terms right of the vertical line are lost: the float64 sum with them is "
+             "bit-for-bit the sum without them."),
 )
 def swamping_figure():
     from vgp.vanishing import lost_horizon, swamping_example
