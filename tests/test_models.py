@@ -149,3 +149,14 @@ def test_profile_resolves_norms_below_float32_range():
 def test_bad_arguments(call, exc):
     with pytest.raises(exc):
         call()
+
+
+def test_forget_gates_first_step_is_sigmoid_of_the_bias():
+    from vgp.gradprofile import forget_gates, gate_summary
+    m = SequenceModel("lstm", 2, 3, 1, seed=0, forget_bias=1.0)
+    f = forget_gates(m, torch.zeros(2, 4, 2))          # x = 0 and h_0 = 0: a_f = b_f = 1
+    np.testing.assert_allclose(f[:, 0], 1 / (1 + np.exp(-1.0)), rtol=1e-6)
+    s = gate_summary(f)
+    assert sum(s["hist"]) == pytest.approx(1.0) and 0 < s["mean"] < 1
+    with pytest.raises(ValueError):
+        forget_gates(SequenceModel("gru", 2, 3, 1, seed=0), torch.zeros(1, 2, 2))

@@ -163,3 +163,30 @@ def result(name: str, *, seed: int | None = None, jobs: int = JOBS) -> dict:
     runs = runs_of(name, seed=seed)
     compute(runs, jobs=jobs)
     return summarise(exp.name, exp.description, [run(c) for c in runs])
+
+
+def timings() -> dict:
+    """Recorded compute time of every experiment, each shared run counted once (first use).
+
+    Keys: per_experiment {name: seconds}, per_experiment_cpu, total, cpu_total, runs, steps.
+    Seconds are the wall times the runs took when they were computed (in whatever process and
+    under whatever load that was); cpu_* are the CPU times of the same runs.
+    """
+    seen: set[str] = set()
+    out = {"per_experiment": {}, "per_experiment_cpu": {}, "runs": 0, "steps": 0}
+    for name, exp in EXPERIMENTS.items():
+        compute(exp.runs)
+        wall = cpu = 0.0
+        for cfg in exp.runs:
+            key = run_name(cfg)
+            if key in seen:
+                continue
+            seen.add(key)
+            r = run(cfg)
+            wall, cpu = wall + r["seconds"], cpu + r["cpu_seconds"]
+            out["runs"] += 1
+            out["steps"] += cfg.steps
+        out["per_experiment"][name], out["per_experiment_cpu"][name] = wall, cpu
+    out["total"] = sum(out["per_experiment"].values())
+    out["cpu_total"] = sum(out["per_experiment_cpu"].values())
+    return out

@@ -19,7 +19,9 @@ import copy
 import numpy as np
 import torch
 
-from vgp.models import SequenceModel
+from vgp.models import SequenceModel, lstm_step
+
+GATE_BINS = 20                                   # histogram bins of gate values over [0, 1]
 
 
 # --8<-- [start:profile]
@@ -63,3 +65,38 @@ def log10_profile(norms: np.ndarray) -> np.ndarray:
     arr = np.asarray(norms, dtype=np.float64)
     with np.errstate(divide="ignore"):
         return np.log10(arr)
+
+
+@torch.no_grad()
+def forget_gates(model: SequenceModel, x: torch.Tensor) -> np.ndarray:
+    """Forget-gate values f_t of an LSTM on a batch: shape (B, T, H), every entry in (0, 1).
+
+    >>> m = SequenceModel("lstm", 2, 4, 1, seed=0, forget_bias=1.0)
+    >>> f = forget_gates(m, torch.zeros(3, 5, 2))
+    >>> f.shape, bool((f > 0.5).all())
+    ((3, 5, 4), True)
+    """
+    if not isinstance(model, SequenceModel) or model.cell != "lstm":
+        raise ValueError("model must be an LSTM SequenceModel")
+    p, H = model.params(), model.hidden_size
+    B, T, _ = x.shape
+    h, c = x.new_zeros(B, H), x.new_zeros(B, H)
+    out = []
+    for t in range(T):
+        a = x[:, t] @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"]
+        out.append(torch.sigmoid(a[:, H:2 * H]))              # f_t, the diagonal of dc_t/dc_{t-1}
+        h, c = lstm_step(p, x[:, t], h, c)
+    return torch.stack(out, dim=1).double().numpy()
+
+
+def gate_summary(f: np.ndarray) -> dict:
+    """Histogram (fractions in GATE_BINS bins over [0, 1]), mean, and the spread of f_t.
+
+    >>> s = gate_summary(np.array([[[0.1, 0.95]]]))
+    >>> s["mean"], s["frac_above_0.9"], len(s["hist"])
+    (0.525, 0.5, 20)
+    """
+    f = np.asarray(f, dtype=np.float64).ravel()
+    counts, _ = np.histogram(f, bins=GATE_BINS, range=(0.0, 1.0))
+    return {"hist": (counts / f.size).tolist(), "mean": float(f.mean()),
+            "std": float(f.std()), "frac_above_0.9": float((f > 0.9).mean())}

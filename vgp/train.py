@@ -6,8 +6,8 @@ the evaluation on a fresh batch, the baseline, and the per-timestep gradient pro
 (`vgp.gradprofile`) at initialisation and after training.
 
 Seeds: the model is initialised from `seed`, training batches come from a generator seeded
-with `seed + 1_000_000` and the evaluation batch from `seed + 2_000_000`, so the three
-streams never overlap. Runs are deterministic on CPU: `deterministic()` sets
+with `seed + 1_000_000`, the evaluation batch from `seed + 2_000_000` and the batch on which
+gradient profiles are measured from `seed + 3_000_000`, so the four streams never overlap. Runs are deterministic on CPU: `deterministic()` sets
 `torch.use_deterministic_algorithms(True)` and a fixed thread count, and restores both after.
 """
 
@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from vgp._validate import choice, integer, real
-from vgp.gradprofile import gradient_profile
+from vgp.gradprofile import forget_gates, gate_summary, gradient_profile
 from vgp.models import CELLS, SequenceModel
 from vgp.tasks import adding_baseline, adding_batch, copying_baseline, copying_batch
 
@@ -129,8 +129,12 @@ def train(cfg: RunConfig, progress=None) -> dict:
                               forget_bias=cfg.forget_bias)
         g_train = torch.Generator().manual_seed(cfg.seed + 1_000_000)
         g_eval = torch.Generator().manual_seed(cfg.seed + 2_000_000)
-        x_prof, t_prof = task.batch(cfg.profile_batch, torch.Generator().manual_seed(cfg.seed))
+        g_prof = torch.Generator().manual_seed(cfg.seed + 3_000_000)
+        x_prof, t_prof = task.batch(cfg.profile_batch, g_prof)     # for gradient profiles
         profile_init = gradient_profile(model, x_prof, lambda y: task.loss(y, t_prof))
+        gates = {}
+        if cfg.cell == "lstm":
+            gates["forget_init"] = gate_summary(forget_gates(model, x_prof))
         opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
         log = {"loss": [], "metric": [], "grad_norm": []}
         for _ in range(cfg.steps):
@@ -150,10 +154,17 @@ def train(cfg: RunConfig, progress=None) -> dict:
             x, target = task.batch(cfg.eval_batch, g_eval)         # fresh, seeded
             y = model(x)
             eval_loss, eval_metric = float(task.loss(y, target)), task.metric(y, target)
-        profile_final = gradient_profile(model, x_prof, lambda y: task.loss(y, t_prof))
+        if cfg.steps:
+            profile_final = gradient_profile(model, x_prof, lambda y: task.loss(y, t_prof))
+            if cfg.cell == "lstm":
+                gates["forget_final"] = gate_summary(forget_gates(model, x_prof))
+        else:                                                      # untrained: nothing moved
+            profile_final = profile_init
+            if cfg.cell == "lstm":
+                gates["forget_final"] = gates["forget_init"]
     return {"config": cfg.as_dict(), "baseline": task.baseline, **log,
             "eval_loss": eval_loss, "eval_metric": eval_metric,
-            "profile_init": profile_init, "profile_final": profile_final,
+            "profile_init": profile_init, "profile_final": profile_final, **gates,
             "seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu_start, "threads": THREADS}
 # --8<-- [end:train]
