@@ -130,3 +130,15 @@ def test_page_experiment_learns_exactly_when_k_exceeds_lag():
     """The cached sweep behind the page's figure (computed once, about 30 s of CPU)."""
     rows = success_table(experiment())
     assert all(ok == (k > lag) for lag, k, _, ok in rows)
+
+
+@pytest.mark.parametrize("T,k", [(40, 8), (10, 3), (5, 5), (7, 1)])
+def test_truncation_mask_keeps_whole_chunks(T, k):
+    """The figure's mask: ceil(T/k) lower-triangular blocks on the diagonal, nothing else."""
+    from vgp.figures.bptt import truncation_mask
+
+    mask = truncation_mask(T, k)
+    s, t = np.nonzero(mask)                                    # 0-based s-1, t-1
+    assert np.all((t <= s) & (s - t < k) & (s // k == t // k))
+    assert len({int(c) for c in s // k}) == -(-T // k)
+    assert mask.sum() == sum(n * (n + 1) // 2 for n in [k] * (T // k) + ([T % k] if T % k else []))

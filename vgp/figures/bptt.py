@@ -13,10 +13,12 @@ $$
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 
 from vgp.activations import dphi
 from vgp.bptt import backward
+from vgp.charmodel import CONFIG as CHAR_CONFIG
 from vgp.charmodel import conditional_entropy
 from vgp.charmodel import train as train_charmodel
 from vgp.figures import figure
@@ -24,7 +26,21 @@ from vgp.gradcheck import check
 from vgp.jacobians import jacobian_product, step_jacobians
 from vgp.losses import step_loss
 from vgp.rnn import Forward, RNNParams, forward, init_params
+from vgp.truncation import EXPERIMENT as TRUNCATION_EXPERIMENT
 from vgp.truncation import experiment as truncation_experiment
+
+#: The contributions figure: sequence length, hidden units, the spectral radii compared, the
+#: radius of the heatmaps, and the chunk length of the truncation figure.
+CONTRIB_T, CONTRIB_H = 40, 16
+CONTRIB_RADII = (0.5, 0.9, 1.5)
+CONTRIB_RADIUS = 0.9
+CUT_K = 8
+
+
+def _and_list(values) -> str:
+    """'a, b and c' from an iterable of numbers."""
+    items = [f"{v:g}" for v in values]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def weight_contributions(params: RNNParams, fwd: Forward, dL_dy) -> np.ndarray:
@@ -48,7 +64,7 @@ def weight_contributions(params: RNNParams, fwd: Forward, dL_dy) -> np.ndarray:
     return C
 
 
-def contribution_setup(radius: float, *, T: int = 40, H: int = 16, seed: int = 0):
+def contribution_setup(radius: float, *, T: int = CONTRIB_T, H: int = CONTRIB_H, seed: int = 0):
     """A random tanh RNN (spectral radius `radius`), random inputs, MSE to random targets."""
     p = init_params(4, H, 4, seed=seed, radius=radius)
     rng = np.random.default_rng(seed + 100)
@@ -186,25 +202,28 @@ def order_matters():
          "recurrent weights, loss step on the vertical axis and the step where the weights "
          "were used on the horizontal axis; the diagonal is brightest and the colour fades "
          "steadily away from it. Right: the median log10 size of a contribution against the "
-         "lag between the two steps, for spectral radius 0.5, 0.9 and 1.5; all three fall "
-         "roughly along straight lines, steepest for 0.5 and shallowest for 1.5."),
+         f"lag between the two steps, for spectral radius {_and_list(CONTRIB_RADII)}; all "
+         "of them fall roughly along straight lines, steepest for "
+         f"{min(CONTRIB_RADII):g} and shallowest for {max(CONTRIB_RADII):g}."),
     caption=("$\\partial L/\\partial W_{hh}$ split into terms $C_{s,t}$, one per loss step $s$ "
-             "and weight-use step $t \\le s$, for a 16-unit tanh RNN over 40 steps with random "
-             "inputs and targets. Left: $\\log_{10}\\lVert C_{s,t}\\rVert_F$ for spectral "
-             "radius 0.9 (column $t = 1$ is empty because $h_0 = 0$). Right: the median over "
-             "$s$ against the lag $s - t$: straight lines on a log scale are geometric decay."),
+             f"and weight-use step $t \\le s$, for a {CONTRIB_H}-unit tanh RNN over {CONTRIB_T} "
+             "steps with random inputs and targets. Left: "
+             "$\\log_{10}\\lVert C_{s,t}\\rVert_F$ for spectral "
+             f"radius {CONTRIB_RADIUS:g} (column $t = 1$ is empty because $h_0 = 0$). Right: the "
+             "median over $s$ against the lag $s - t$: straight lines on a log scale are "
+             "geometric decay."),
 )
 def contributions():
     fig, (a, b) = plt.subplots(1, 2, figsize=(8.4, 3.6), gridspec_kw={"width_ratios": [1, 1.2]})
-    logn = contribution_norms(0.9)
+    logn = contribution_norms(CONTRIB_RADIUS)
     T = logn.shape[0]
     im = a.imshow(logn, origin="upper", cmap="viridis", extent=(0.5, T + 0.5, T + 0.5, 0.5))
     a.grid(False)
     a.set_xlabel("step $t$ where $W_{hh}$ is used")
     a.set_ylabel("loss step $s$")
-    a.set_title("$\\log_{10}\\Vert C_{s,t}\\Vert_F$, radius 0.9")
+    a.set_title(f"$\\log_{{10}}\\Vert C_{{s,t}}\\Vert_F$, radius {CONTRIB_RADIUS:g}")
     fig.colorbar(im, ax=a, shrink=0.85)
-    for radius in (0.5, 0.9, 1.5):
+    for radius in CONTRIB_RADII:
         lags, med = median_by_lag(contribution_norms(radius))
         b.plot(lags, med, marker="o", markersize=2.5, label=f"spectral radius {radius}")
     b.set_xlabel("lag $s - t$ (steps)")
@@ -235,8 +254,9 @@ def gradcheck_setup(loss: str, seed: int = GRADCHECK_SEED):
     alt=("Grouped bar chart on a logarithmic axis of the maximum relative error of the NumPy "
          "BPTT gradient for each of the five parameters, against finite differences and "
          "against torch autograd, for a squared-error and a cross-entropy loss. The "
-         "finite-difference errors sit far below 1e-6, and the torch errors "
-         "are many orders of magnitude smaller still, at the level of float64 rounding."),
+         "finite-difference errors are small, at the accuracy finite differences can reach, "
+         "and the torch errors are many orders of magnitude smaller still, at the level of "
+         "float64 rounding."),
     caption=("Normwise relative error of every BPTT gradient of `vgp.bptt` against central "
              "finite differences ($\\varepsilon = 10^{-6}$) and against torch autograd in "
              "float64, on a 5-unit RNN over 8 steps (`vgp.gradcheck.check`)."),
@@ -255,19 +275,21 @@ def gradcheck_bars():
         ax.set_xticks(pos, [f"${n[0]}_{{{n[2:]}}}$" for n in names])
         ax.set_title(f"loss = {loss}")
     axes[0].set_ylabel("max relative error")
-    axes[0].legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))                     # room for the legend below
     return fig
 
 
 @figure(
     "bptt-char-training",
-    alt=("Two panels over 600 training steps of the character model. Left: loss per "
-         "character falls from about 3.3 nats, the uniform-guess level, to well below the "
-         "one-character-context entropy line within the first 200 steps and keeps "
-         "decreasing slowly. Right: the global gradient norm before clipping on a log axis, "
-         "with the clipping threshold as a horizontal line; it starts above the threshold, "
-         "crosses it often early on and mostly stays below it later."),
+    alt=(f"Two panels over {CHAR_CONFIG['steps']} training steps of the character model. Left: "
+         "loss per character starts at the uniform-guess line ln V, falls below the "
+         "one-character-context entropy line early in training, and keeps decreasing "
+         "slowly far below it. Right: the global gradient norm before clipping on a log "
+         "axis, with the clipping threshold as a horizontal dashed line; it starts above "
+         "the threshold, crosses it often early on and stays below it in the second half "
+         "of training."),
     caption=("The character model of `vgp.charmodel` trained with the NumPy BPTT of this page "
              "and Adam. Left: training loss per character (nats) with two references computed "
              "from the text. Right: the global gradient norm before clipping at every step; "
@@ -285,13 +307,16 @@ def char_training():
               label="$H(c_{t+1}\\mid c_t)$ of the text")
     a.set_xlabel("training step")
     a.set_ylabel("loss per character (nats)")
-    a.legend(fontsize=8, loc="center right")
+    a.legend(fontsize=8, loc="upper right", bbox_to_anchor=(1.0, 0.9))   # below the ln V line
     b.semilogy(steps, norm, linewidth=0.8, label="global norm before clipping")
     b.semilogy(steps[norm > c], norm[norm > c], ".", markersize=3, color="#D55E00",
                label="clipped steps")
     b.axhline(c, color="black", ls="--", linewidth=1.0, label=f"max_norm = {c:g}")
     b.set_xlabel("training step")
     b.set_ylabel("$\\Vert g \\Vert_2$")
+    b.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 2, 3, 5)))
+    b.yaxis.set_major_formatter(mticker.FormatStrFormatter("%g"))   # 20, not 2 x 10^1
+    b.yaxis.set_minor_formatter(mticker.NullFormatter())
     b.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -299,12 +324,13 @@ def char_training():
 
 @figure(
     "bptt-truncation",
-    alt=("Three panels, one per lag (2, 4 and 6 steps), of test accuracy against the "
-         "truncation length k. In every panel the accuracy stays near the chance level of 0.5 "
-         "for every k up to and including the lag, then jumps to almost 1 from k = lag + 1 "
-         "onward. A vertical dashed line marks k = lag + 1."),
+    alt=("One panel per lag "
+         f"({_and_list(TRUNCATION_EXPERIMENT['lags'])} steps) of test accuracy against the "
+         "truncation length k. In every panel the accuracy stays at or modestly above the "
+         "chance level of one half for every k up to and including the lag, then jumps to "
+         "almost perfect from k = lag + 1 onward. A vertical dashed line marks k = lag + 1."),
     caption=("Delayed echo (the target at step $t$ is the input bit from $d$ steps earlier), "
-             "a 16-unit tanh RNN trained with truncated BPTT of length $k$ on the same stream "
+             f"a {TRUNCATION_EXPERIMENT['hidden']}-unit tanh RNN trained with truncated BPTT of length $k$ on the same stream "
              "of data for every $k$. Dots are seeds, the line is their mean, the dashed line "
              "marks $k = d + 1$. Accuracy is measured on a fresh stream with no truncation; "
              "0.5 is chance."),
@@ -333,17 +359,18 @@ def truncation():
 @figure(
     "bptt-truncation-cut",
     alt=("Two triangular heatmaps of the size of each contribution to the gradient of the "
-         "recurrent weights, loss step against weight-use step, over 40 steps. Left: full "
-         "BPTT keeps every entry of the triangle. Right: truncated BPTT with chunks of 8 steps "
-         "keeps only five small triangles along the diagonal, one per chunk; every other "
-         "entry, including all long-lag contributions, is blank."),
+         f"recurrent weights, loss step against weight-use step, over {CONTRIB_T} steps. Left: "
+         f"full BPTT keeps every entry of the triangle. Right: truncated BPTT with chunks of "
+         f"{CUT_K} steps keeps only {-(-CONTRIB_T // CUT_K)} small triangles along the "
+         "diagonal, one per chunk; every other entry, including all long-lag contributions, "
+         "is blank."),
     caption=("What truncation cuts. The contributions $C_{s,t}$ of the previous figure "
-             "(spectral radius 0.9): full BPTT sums all of them, truncated BPTT with chunks of "
-             "$k = 8$ steps sums only the pairs inside one chunk. Contributions with a lag of "
+             f"(spectral radius {CONTRIB_RADIUS:g}): full BPTT sums all of them, truncated BPTT "
+             f"with chunks of $k = {CUT_K}$ steps sums only the pairs inside one chunk. Contributions with a lag of "
              "$k$ or more are always cut, and so are short-lag pairs that straddle a boundary."),
 )
-def truncation_cut(k: int = 8):
-    logn = contribution_norms(0.9)
+def truncation_cut(k: int = CUT_K):
+    logn = contribution_norms(CONTRIB_RADIUS)
     T = logn.shape[0]
     kept = np.where(truncation_mask(T, k), logn, np.nan)
     lo, hi = np.nanmin(logn), np.nanmax(logn)
