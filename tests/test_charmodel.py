@@ -120,3 +120,11 @@ def test_page_run_beats_one_character_context():
     """The cached run shown on the page learns to use more than the current character."""
     r = train()
     assert r["loss_per_char"][0] > conditional_entropy() > text_loss(r)
+
+
+def test_log_lines_round_but_decide_clipping_on_the_unrounded_norm():
+    """A norm just above the threshold prints as the threshold but is still marked clipped."""
+    r = {"config": {"max_norm": 20.0}, "loss_per_char": [3.14159, 0.12345],
+         "grad_norm": [20.04, 19.96]}
+    assert [line.split() for line in log_lines(r)[1:]] == [["1", "3.14", "20.0", "yes"],
+                                                           ["2", "0.12", "20.0", "no"]]

@@ -197,7 +197,12 @@ def text_loss(result: dict) -> float:
 
 
 def log_lines(result: dict, every: int = 100) -> list[str]:
-    """The training log: step, loss per character, pre-clip gradient norm, clipped or not."""
+    """The training log: step, loss per character, pre-clip gradient norm, clipped or not.
+
+    Losses are printed to 2 decimals and norms to 1: enough to see the trend, and coarse
+    enough that the last digits of a 600-step training run (which may differ between BLAS
+    builds) do not show. Whether a step was clipped comes from the unrounded norm.
+    """
     every = integer("every", every, minimum=1)
     c = result["config"]["max_norm"]
     lines = [f"{'step':>5} {'loss/char':>9} {'grad norm':>10}  clipped"]
@@ -205,6 +210,6 @@ def log_lines(result: dict, every: int = 100) -> list[str]:
                    | {len(result["loss_per_char"]) - 1})
     for i in steps:
         n = result["grad_norm"][i]
-        lines.append(f"{i + 1:>5} {result['loss_per_char'][i]:>9.3f} {n:>10.3f}  "
+        lines.append(f"{i + 1:>5} {result['loss_per_char'][i]:>9.2f} {n:>10.1f}  "
                      f"{'yes' if n > c else 'no'}")
     return lines
