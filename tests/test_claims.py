@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from vgp import claims, claims_setups as setups
+from vgp import claims_setups as setups, verdict
 from vgp.verdict import agrees, significant_figures
 
 
@@ -37,12 +37,12 @@ def test_verdict_rule_rejects_bad_input():
 
 
 def test_table_has_26_rows_in_order_with_verdicts():
-    rows = claims.rows()
+    rows = verdict.rows()
     assert [r.id for r in rows] == [f"C{i:02d}" for i in range(1, 27)]
     for r in rows:
         assert r.verdict in ("holds", "wrong")
         assert bool(r.note) == (r.verdict == "wrong"), r.id
-    lines = claims.markdown_table().splitlines()
+    lines = verdict.markdown_table().splitlines()
     assert lines[0] == "| ID | Claim | Claimed | Recomputed | Verdict |"
     body = lines[2:]
     assert len(body) == 26
@@ -53,17 +53,17 @@ def test_table_has_26_rows_in_order_with_verdicts():
 
 def test_placeholders_expand_and_leave_the_rest():
     md = "# T\n\n{{ claims_table() }}\n\ntext {{ claims_table() }} inline\n\n{{ claims_notes() }}\n"
-    out = claims.expand_placeholders(md)
-    assert claims.markdown_table() in out and claims.notes_markdown() in out
+    out = verdict.expand_placeholders(md)
+    assert verdict.markdown_table() in out and verdict.notes_markdown() in out
     assert "text {{ claims_table() }} inline" in out  # only whole-line placeholders
     assert out.count("| C01 |") == 1
     with pytest.raises(TypeError, match="markdown"):
-        claims.expand_placeholders(None)
+        verdict.expand_placeholders(None)
 
 
 def test_unknown_claim_id():
     with pytest.raises(ValueError, match="id"):
-        claims.check("C99")
+        verdict.check("C99")
 
 
 def test_c10_step_jacobian_against_finite_differences_and_autograd():

@@ -1,12 +1,12 @@
-r"""Quantitative claims about vanishing gradients, each recomputed and judged.
+r"""The 26 quantitative claims of the "Claims checked" page, each recomputed.
 
-Every claim is a function registered with `@claim(id, text, claimed)` that recomputes the
-quantity and returns `(recomputed, holds, note)`. The verdict rule for numbers is
-`vgp.verdict.agrees`: a claimed value *holds* when the recomputed value, rounded to the
-significant figures the claim states, equals it ("about 117" has three, "about 0.005" one,
-"27,000" two). `rows()` runs every claim; `markdown_table()` and `notes_markdown()` render
-the table and the notes for the `wrong` rows that the "Claims checked" page shows.
+Every claim is a function registered with `vgp.verdict.claim(id, text, claimed)` that
+rebuilds the claim's setup (the longer ones live in `vgp.claims_setups`), recomputes the
+quantity and returns `(recomputed, holds, note)`. For numbers, `holds` is
+`vgp.verdict.agrees`: the recomputed value, rounded to the significant figures the claim
+states, equals the claimed one. `vgp.verdict` turns the claims into the page's table.
 
+>>> from vgp.verdict import check
 >>> check("C21").verdict, check("C22").verdict
 ('holds', 'wrong')
 """
@@ -14,54 +14,15 @@ the table and the notes for the `wrong` rows that the "Claims checked" page show
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 
 from vgp import claims_setups as setups
-from vgp.verdict import agrees
 from vgp.activations import dphi
 from vgp.spectral import singular_values, spectral_radius
+from vgp.verdict import agrees, claim
 from vgp.worked_example import predict_log10_norm, rates, worked_example
 
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the table: verdict is exactly 'holds' or 'wrong'; note explains 'wrong'."""
-
-    id: str
-    claim: str
-    claimed: str
-    recomputed: str
-    verdict: str
-    note: str
-
-
-_REGISTRY: dict[str, tuple[str, str, Callable[[], tuple[str, bool, str]]]] = {}
-
-
-def claim(id: str, text: str, claimed: str):
-    r"""Register the function recomputing claim `id`; it returns (recomputed, holds, note).
-
-    The verdict is $\text{holds} \iff$ the function's `holds` is true; `note` says what the
-    error is and is shown only for `wrong` rows.
-
-    >>> claim("C1", "x", "1")
-    Traceback (most recent call last):
-    ...
-    ValueError: id must be a new 'Cnn', got 'C1'
-    """
-    if not re.fullmatch(r"C\d\d", id) or id in _REGISTRY:
-        raise ValueError(f"id must be a new 'Cnn', got {id!r}")
-
-    def register(fn):
-        _REGISTRY[id] = (text, claimed, fn)
-        return fn
-
-    return register
 
 
 def _power(claimed: str, factor: float, n: int) -> tuple[str, bool, str]:
@@ -300,65 +261,3 @@ def _c26():
     norms = setups.seed42_norms()
     v = float(norms[-1] / norms[0])
     return f"{v:.2e} (first/last)", v <= 1e-10, ""
-
-
-def check(id: str) -> Row:
-    r"""Recompute claim `id` and judge it: verdict = holds if the recomputed value agrees.
-
-    >>> r = check("C05")                     # 1.1^50, claimed "about 117"
-    >>> r.recomputed, r.verdict
-    ('117.39', 'holds')
-    """
-    if id not in _REGISTRY:
-        raise ValueError(f"id must be one of {sorted(_REGISTRY)}, got {id!r}")
-    text, claimed, fn = _REGISTRY[id]
-    recomputed, holds, note = fn()
-    return Row(id, text, claimed, recomputed, "holds" if holds else "wrong",
-               "" if holds else note)
-
-
-@lru_cache(maxsize=1)
-def rows() -> tuple[Row, ...]:
-    """Every claim, in order (computed once per process).
-
-    >>> [r.id for r in rows()][:3], len(rows())
-    (['C01', 'C02', 'C03'], 26)
-    """
-    return tuple(check(id) for id in sorted(_REGISTRY))
-
-
-def markdown_table() -> str:
-    """The table `ID | Claim | Claimed | Recomputed | Verdict`, one row per claim.
-
-    >>> markdown_table().splitlines()[0]
-    '| ID | Claim | Claimed | Recomputed | Verdict |'
-    """
-    esc = lambda s: s.replace("|", "\\|")  # noqa: E731
-    lines = ["| ID | Claim | Claimed | Recomputed | Verdict |", "|---|---|---|---|---|"]
-    lines += [f"| {r.id} | {esc(r.claim)} | {esc(r.claimed)} | {esc(r.recomputed)} | "
-              f"{r.verdict} |" for r in rows()]
-    return "\n".join(lines)
-
-
-def notes_markdown() -> str:
-    """A bullet per `wrong` row saying what the error is.
-
-    >>> notes_markdown().splitlines()[0][:39]
-    '- **C01**: $0.45^{10}$ = 3.405e-04: the'
-    """
-    return "\n".join(f"- **{r.id}**: {r.note}" for r in rows() if r.verdict == "wrong")
-
-
-PLACEHOLDERS = {"claims_table": markdown_table, "claims_notes": notes_markdown}
-_PLACEHOLDER_RE = re.compile(r"^\{\{ *(claims_table|claims_notes)\(\) *\}\}[ \t]*$", re.MULTILINE)
-
-
-def expand_placeholders(markdown: str) -> str:
-    """Replace each line `{{ claims_table() }}` / `{{ claims_notes() }}` with its rendering.
-
-    >>> expand_placeholders("a\\n{{ claims_table() }}\\nb").splitlines()[1]
-    '| ID | Claim | Claimed | Recomputed | Verdict |'
-    """
-    if not isinstance(markdown, str):
-        raise TypeError(f"markdown must be a string, got {type(markdown).__name__}")
-    return _PLACEHOLDER_RE.sub(lambda m: PLACEHOLDERS[m.group(1)](), markdown)
