@@ -74,3 +74,22 @@ def table(result: dict) -> str:
                      f"{r['baseline']:.4f} | {r['ratio']:.3f} | {r['eval_metric']:.3f} | "
                      f"{'yes' if r['solved'] else 'no'} | {r['seconds']:.1f} |")
     return "\n".join(lines)
+
+
+def per_step_factor(norms, skip: int = 5) -> float:
+    """Average per-step decay (or growth) of a gradient profile: 10 ** slope of a least-squares
+    fit of log10 ||dL/dh_t|| against the distance T - t, ignoring the `skip` steps nearest the
+    loss. `norms` is indexed by t = 1..T, as recorded by vgp.gradprofile.
+
+    >>> f"{per_step_factor([0.5 ** (30 - t) for t in range(1, 31)]):.4f}"
+    '0.5000'
+    """
+    import numpy as np
+
+    logs = np.log10(np.asarray(norms, dtype=float))[::-1]   # index = distance T - t
+    dist = np.arange(len(logs))
+    keep = dist >= skip
+    if keep.sum() < 2:
+        raise ValueError(f"need at least 2 steps beyond skip={skip}, got {len(logs)}")
+    slope = np.polyfit(dist[keep], logs[keep], 1)[0]
+    return float(10 ** slope)

@@ -46,7 +46,7 @@ def latch_fixed_points():
     hs = np.array([fixed_point(w) for w in ws])
     fig, (a, b) = plt.subplots(1, 2, figsize=(7.2, 3.2))
     up = ws > 1
-    a.plot(ws, hs * up, color="C0", label="$+h^*$ (stable)")
+    a.plot(ws[up], hs[up], color="C0", label="$\\pm h^*$ (stable)")
     a.plot(ws[up], -hs[up], color="C0")
     a.plot(ws[~up], 0 * ws[~up], color="C1", label="$0$ (stable for $w<1$)")
     a.plot(ws[up], 0 * ws[up], color="C1", linestyle="--", label="$0$ (unstable for $w>1$)")
