@@ -37,7 +37,18 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def phi(name: str, z) -> np.ndarray:
-    """Apply activation `name` elementwise to the pre-activation `z`."""
+    r"""Apply activation `name` elementwise to the pre-activation `z`: $h = \phi(z)$.
+
+    $\tanh z$, $\sigma(z) = 1/(1 + e^{-z})$, $\max(z, 0)$ or $z$; same shape as `z`.
+
+    >>> z = np.array([-2.0, 0.0, 2.0])
+    >>> [f"{v:.4f}" for v in phi("tanh", z)]
+    ['-0.9640', '0.0000', '0.9640']
+    >>> [f"{v:.4f}" for v in phi("sigmoid", z)]
+    ['0.1192', '0.5000', '0.8808']
+    >>> phi("relu", z).tolist()
+    [0.0, 0.0, 2.0]
+    """
     choice("name", name, ACTIVATIONS)
     z = as_array("z", z)
     if name == "tanh":
@@ -50,7 +61,19 @@ def phi(name: str, z) -> np.ndarray:
 
 
 def dphi(name: str, z) -> np.ndarray:
-    """Slope phi'(z) of activation `name`, elementwise, as a function of the pre-activation."""
+    r"""Slope $\phi'(z)$ of activation `name`, elementwise, as a function of the pre-activation.
+
+    $1 - \tanh^2 z$, $\sigma(z)(1 - \sigma(z))$, $\mathbb{1}[z > 0]$ or $1$. A saturated tanh
+    unit passes back little gradient:
+
+    >>> z = np.array([-2.0, 0.0, 2.0])
+    >>> [f"{v:.4f}" for v in dphi("tanh", z)]
+    ['0.0707', '1.0000', '0.0707']
+    >>> [f"{v:.4f}" for v in dphi("sigmoid", z)]
+    ['0.1050', '0.2500', '0.1050']
+    >>> dphi("relu", z).tolist()
+    [0.0, 0.0, 1.0]
+    """
     choice("name", name, ACTIVATIONS)
     z = as_array("z", z)
     if name == "tanh":

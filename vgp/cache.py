@@ -25,6 +25,16 @@ from vgp._sources import PACKAGE_ROOT, source_hash
 
 
 def cache_dir() -> Path:
+    """The directory of cached results: `$VGP_CACHE_DIR` if set, else `.cache/results`.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"VGP_CACHE_DIR": "/tmp/vgp-results"}):
+    ...     print(cache_dir().as_posix())
+    /tmp/vgp-results
+    >>> with mock.patch.dict(os.environ, clear=True):
+    ...     cache_dir().parts[-2:]
+    ('.cache', 'results')
+    """
     env = os.environ.get("VGP_CACHE_DIR")
     return Path(env) if env else PACKAGE_ROOT.parent / ".cache" / "results"
 
@@ -44,7 +54,14 @@ def _jsonable(obj: Any) -> Any:
 
 
 def key(name: str, config: dict, module: str) -> str:
-    """Cache key of a result: config + sources of `module` (transitively) + library versions."""
+    """Cache key of a result: config + sources of `module` (transitively) + library versions.
+
+    16 hex digits; any change to the name, the config or the code gives another key.
+
+    >>> k = key("demo", {"hidden": 8}, "vgp.rnn")
+    >>> len(k), k == key("demo", {"hidden": 8}, "vgp.rnn"), k == key("demo", {"hidden": 9}, "vgp.rnn")
+    (16, True, False)
+    """
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict, got {type(config).__name__}")
     blob = json.dumps(_jsonable(config), sort_keys=True)
@@ -52,11 +69,32 @@ def key(name: str, config: dict, module: str) -> str:
 
 
 def path_for(name: str, config: dict, module: str) -> Path:
+    """Where `cached` stores the result: ``cache_dir() / f"{name}-{key}.json"``.
+
+    >>> path = path_for("demo", {"hidden": 8}, "vgp.rnn")
+    >>> path.parent == cache_dir(), path.name == f"demo-{key('demo', {'hidden': 8}, 'vgp.rnn')}.json"
+    (True, True)
+    """
     return cache_dir() / f"{name}-{key(name, config, module)}.json"
 
 
 def cached(name: str, config: dict, compute: Callable[[dict], dict], *, module: str) -> dict:
-    """Return `compute(config)`, from the cache when the same inputs and code made it before."""
+    """Return `compute(config)`, from the cache when the same inputs and code made it before.
+
+    Arrays come back as lists (the result went through JSON). Here in a scratch directory:
+
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> calls = []
+    >>> def compute(cfg):
+    ...     calls.append(cfg)
+    ...     return {"squares": np.arange(cfg["n"]) ** 2}
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     first = cached("demo", {"n": 4}, compute, module="vgp.rnn")
+    ...     again = cached("demo", {"n": 4}, compute, module="vgp.rnn")    # read, not computed
+    >>> first, again == first, len(calls)
+    ({'squares': [0, 1, 4, 9]}, True, 1)
+    """
     if not isinstance(name, str) or not name or "/" in name:
         raise ValueError(f"name must be a non-empty string without '/', got {name!r}")
     path = path_for(name, config, module)

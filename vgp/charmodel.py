@@ -56,7 +56,11 @@ def vocabulary(text: str = TEXT) -> str:
 
 
 def encode(text: str, vocab: str) -> np.ndarray:
-    """Character indices (N,) of `text` in `vocab`."""
+    """Character indices (N,) of `text` in `vocab`.
+
+    >>> encode("abba", "ab").tolist()
+    [0, 1, 1, 0]
+    """
     index = {c: i for i, c in enumerate(vocab)}
     missing = sorted(set(text) - set(index))
     if missing:
@@ -91,7 +95,14 @@ def conditional_entropy(text: str = TEXT) -> float:
 
 
 def batch(codes: np.ndarray, V: int, window: int, size: int, rng) -> tuple[np.ndarray, np.ndarray]:
-    """`size` random windows: inputs (size, window, V) one-hot and targets (size, window) ints."""
+    """`size` random windows: inputs (size, window, V) one-hot and targets (size, window) ints.
+
+    The target of input character $c_t$ is the next character $c_{t+1}$:
+
+    >>> x, targets = batch(encode("abcabcabc", "abc"), 3, 4, 2, np.random.default_rng(0))
+    >>> x.shape, x.argmax(-1).tolist(), targets.tolist()
+    ((2, 4, 3), [[1, 2, 0, 1], [0, 1, 2, 0]], [[2, 0, 1, 2], [1, 2, 0, 1]])
+    """
     starts = rng.integers(0, len(codes) - window, size=size)       # (size,)
     idx = starts[:, None] + np.arange(window + 1)[None, :]         # (size, window + 1)
     chunk = codes[idx]
@@ -102,7 +113,18 @@ def adam_update(params: RNNParams, grads: dict, state: dict, lr: float,
                 beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
     r"""One Adam step in place: $m \leftarrow \beta_1 m + (1-\beta_1) g$,
     $v \leftarrow \beta_2 v + (1-\beta_2) g^2$, $\theta \leftarrow \theta - \alpha\,
-    \hat m / (\sqrt{\hat v} + \epsilon)$ with bias-corrected $\hat m, \hat v$."""
+    \hat m / (\sqrt{\hat v} + \epsilon)$ with bias-corrected $\hat m = m/(1-\beta_1^t)$,
+    $\hat v = v/(1-\beta_2^t)$. The first step moves every weight by about $\alpha$ against
+    the sign of its gradient, whatever the gradient's size:
+
+    >>> p = init_params(1, 1, 1, seed=0)
+    >>> W_before = p.W_hh.copy()
+    >>> grads = {name: np.ones_like(getattr(p, name)) for name in PARAM_NAMES}
+    >>> state = {}
+    >>> adam_update(p, grads, state, lr=0.1)
+    >>> f"{(p.W_hh - W_before)[0, 0]:.6f}", state["t"]
+    ('-0.100000', 1)
+    """
     state["t"] = state.get("t", 0) + 1
     t = state["t"]
     for name in PARAM_NAMES:
@@ -143,6 +165,18 @@ def train(config: dict | None = None) -> dict:
     """The cached training run: losses and pre-clip gradient norms per step, final weights.
 
     `config` keys: hidden, window, batch, steps, lr, max_norm, seed (defaults: `CONFIG`).
+    Each step takes the loss per character $L/T$ of a batch of windows, clips the gradient
+    to global norm `max_norm` and applies `adam_update`. A five-step run of a small model
+    (in a scratch cache directory, so the site's cached run is left alone):
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     result = train({"hidden": 8, "window": 8, "batch": 4, "steps": 5})
+    >>> len(result["loss_per_char"]), len(result["grad_norm"]), len(result["vocab"])
+    (5, 5, 27)
+    >>> f"{result['loss_per_char'][0]:.2f}", f"{np.log(27):.2f}"     # untrained: near ln V
+    ('3.42', '3.30')
     """
     config = {**CONFIG, **(config or {})}
     unknown = set(config) - set(CONFIG)
@@ -160,14 +194,27 @@ def train(config: dict | None = None) -> dict:
 
 
 def params_of(result: dict) -> RNNParams:
-    """The trained weights of a `train` result as `RNNParams`."""
+    """The trained weights of a `train` result as `RNNParams`.
+
+    >>> p = init_params(27, 8, 27, seed=0)
+    >>> result = {"params": {name: getattr(p, name).tolist() for name in PARAM_NAMES}}
+    >>> params_of(result).sizes
+    (27, 8, 27)
+    """
     return RNNParams(*(np.asarray(result["params"][n]) for n in PARAM_NAMES))
 
 
 def greedy_sample(result: dict, prompt: str, length: int) -> str:
-    """Feed `prompt`, then append the most likely next character `length` times.
+    r"""Feed `prompt`, then append the most likely next character `length` times.
 
-    The whole string is re-run from h_0 = 0 each step (short strings; clarity over speed).
+    The whole string is re-run from $h_0 = 0$ each step (short strings; clarity over speed).
+    The next character is $\arg\max_i\, (y_t)_i$ of the last output. An untrained model babbles:
+
+    >>> vocab = vocabulary()
+    >>> p = init_params(len(vocab), 8, len(vocab), seed=0)
+    >>> untrained = {"vocab": vocab, "params": {name: getattr(p, name) for name in PARAM_NAMES}}
+    >>> greedy_sample(untrained, "the ", 6)
+    'the .ggg.p'
     """
     length = integer("length", length, minimum=0)
     vocab = result["vocab"]
@@ -188,6 +235,19 @@ def text_loss(result: dict) -> float:
     Every pair (c_t, c_{t+1}) of the text counts once, as in `conditional_entropy`, so the
     two are directly comparable. The text is the training set: this measures fit, not
     generalisation.
+
+    $$
+    \frac{1}{N-1} \sum_{t=1}^{N-1} -\log \mathrm{softmax}(y_t)_{c_{t+1}}
+    $$
+
+    An untrained model does worse than a uniform guess, $\ln V$; the floor of one character of
+    context is `conditional_entropy`:
+
+    >>> vocab = vocabulary()
+    >>> p = init_params(len(vocab), 8, len(vocab), seed=0)
+    >>> untrained = {"vocab": vocab, "params": {name: getattr(p, name) for name in PARAM_NAMES}}
+    >>> f"{text_loss(untrained):.3f}", f"{np.log(len(vocab)):.3f}", f"{conditional_entropy():.3f}"
+    ('3.665', '3.296', '1.919')
     """
     vocab = result["vocab"]
     codes = encode(TEXT, vocab)
@@ -197,11 +257,18 @@ def text_loss(result: dict) -> float:
 
 
 def log_lines(result: dict, every: int = 100) -> list[str]:
-    """The training log: step, loss per character, pre-clip gradient norm, clipped or not.
+    r"""The training log: step, loss per character, pre-clip gradient norm, clipped or not.
 
     Losses are printed to 2 decimals and norms to 1: enough to see the trend, and coarse
     enough that the last digits of a 600-step training run (which may differ between BLAS
     builds) do not show. Whether a step was clipped comes from the unrounded norm.
+
+    >>> result = {"config": {"max_norm": 5.0}, "loss_per_char": [3.3, 2.9, 2.5],
+    ...           "grad_norm": [4.0, 7.25, 5.0]}
+    >>> print("\n".join(log_lines(result, every=2)))
+     step loss/char  grad norm  clipped
+        1      3.30        4.0  no
+        3      2.50        5.0  no
     """
     every = integer("every", every, minimum=1)
     c = result["config"]["max_norm"]

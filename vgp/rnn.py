@@ -33,7 +33,20 @@ from vgp.activations import ACTIVATIONS, phi
 
 @dataclass
 class RNNParams:
-    """Parameters of an Elman RNN (float64 arrays)."""
+    r"""Parameters of an Elman RNN (float64 arrays), validated on construction.
+
+    $W_{xh}$ (H, D), $W_{hh}$ (H, H), $b_h$ (H,), $W_{hy}$ (O, H), $b_y$ (O,): the same five
+    at every step of $z_t = W_{hh} h_{t-1} + W_{xh} x_t + b_h$, $y_t = W_{hy} h_t + b_y$.
+
+    >>> p = RNNParams(W_xh=np.ones((2, 1)), W_hh=0.5 * np.eye(2), b_h=np.zeros(2),
+    ...               W_hy=np.ones((1, 2)), b_y=np.zeros(1))
+    >>> p.sizes, p.names()
+    ((1, 2, 1), ('W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y'))
+    >>> RNNParams(np.ones((2, 1)), np.zeros((2, 3)), np.zeros(2), np.ones((1, 2)), np.zeros(1))
+    Traceback (most recent call last):
+    ...
+    ValueError: W_hh must be a square (H, H) matrix, got shape (2, 3)
+    """
 
     W_xh: np.ndarray  # (H, D)
     W_hh: np.ndarray  # (H, H)
@@ -64,6 +77,7 @@ class RNNParams:
         return self.W_xh.shape[1], self.W_hh.shape[0], self.W_hy.shape[0]
 
     def names(self) -> tuple[str, ...]:
+        """The parameter names in field order: ("W_xh", "W_hh", "b_h", "W_hy", "b_y")."""
         return tuple(f.name for f in fields(self))
 
 
@@ -97,8 +111,14 @@ def init_params(input_size: int, hidden_size: int, output_size: int, *, seed: in
 
 @dataclass
 class Forward:
-    """Everything the backward pass needs. Index t of `h` is h_t (h[:, 0] is h_0);
-    index t-1 of `z` and `y` is z_t and y_t (t = 1..T)."""
+    r"""Everything the backward pass needs. Index t of `h` is $h_t$ (``h[:, 0]`` is $h_0$);
+    index t-1 of `z` and `y` is $z_t$ and $y_t$ (t = 1..T).
+
+    >>> p = init_params(3, 4, 2, seed=0)
+    >>> fwd = forward(p, np.zeros((5, 7, 3)))                  # B=5 sequences of T=7 steps
+    >>> fwd.x.shape, fwd.z.shape, fwd.h.shape, fwd.y.shape, fwd.activation
+    ((5, 7, 3), (5, 7, 4), (5, 8, 4), (5, 7, 2), 'tanh')
+    """
 
     x: np.ndarray  # (B, T, D) inputs x_1..x_T
     z: np.ndarray  # (B, T, H) pre-activations z_1..z_T
@@ -108,7 +128,19 @@ class Forward:
 
 
 def check_inputs(params: RNNParams, x, h0=None) -> tuple[np.ndarray, np.ndarray]:
-    """Validate a batch of input sequences (B, T, D) and the initial state (B, H) or (H,)."""
+    """Validate a batch of input sequences (B, T, D) and the initial state (B, H) or (H,).
+
+    Returns ``(x, h0)`` as float64 arrays, with `h0` broadcast to (B, H) (zeros if None).
+
+    >>> p = init_params(1, 2, 1, seed=0)
+    >>> x, h0 = check_inputs(p, np.zeros((4, 3, 1)), h0=[1.0, 2.0])
+    >>> x.shape, h0.shape
+    ((4, 3, 1), (4, 2))
+    >>> check_inputs(p, np.zeros((4, 3, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: x must have last dimension D=1, got shape (4, 3, 2)
+    """
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be RNNParams, got {type(params).__name__}")
     D, H, _ = params.sizes
@@ -130,7 +162,16 @@ def check_inputs(params: RNNParams, x, h0=None) -> tuple[np.ndarray, np.ndarray]
 
 # --8<-- [start:forward]
 def forward(params: RNNParams, x, h0=None, activation: str = "tanh") -> Forward:
-    """Run the RNN over a batch of sequences x of shape (B, T, D)."""
+    r"""Run the RNN over a batch of sequences x of shape (B, T, D).
+
+    $z_t = W_{hh} h_{t-1} + W_{xh} x_t + b_h$, $h_t = \phi(z_t)$, $y_t = W_{hy} h_t + b_y$.
+    With $\phi$ the identity, $W_{hh} = I/2$ and unit inputs, $h_t = h_{t-1}/2 + 1$:
+
+    >>> p = RNNParams(np.ones((2, 1)), 0.5 * np.eye(2), np.zeros(2), np.ones((1, 2)), np.zeros(1))
+    >>> fwd = forward(p, np.ones((1, 3, 1)), activation="identity")
+    >>> fwd.h[0, :, 0].tolist(), fwd.y[0, :, 0].tolist()    # h_0..h_3 (unit 0), y_1..y_3
+    ([0.0, 1.0, 1.5, 1.75], [2.0, 3.0, 3.5])
+    """
     choice("activation", activation, ACTIVATIONS)
     x, h_0 = check_inputs(params, x, h0)
     B, T, _ = x.shape

@@ -38,8 +38,20 @@ STEPS_EXAMPLE = 5
 
 @dataclass(frozen=True)
 class WorkedExample:
-    """Every quantity of the worked example. Index conventions follow `vgp.rnn.Forward`:
-    `h[t]` is h_t (h[0] = h_0); `z[t-1]`, `jacobians[t-1]`, `cumulative[t-1]` belong to step t."""
+    r"""Every quantity of the worked example. Index conventions follow `vgp.rnn.Forward`:
+    `h[t]` is $h_t$ (``h[0]`` = $h_0$); `z[t-1]`, `jacobians[t-1]`, `cumulative[t-1]` belong to step t.
+
+    ``cumulative[t-1]`` is $\partial h_t/\partial h_0 = J_t \cdots J_1$, so the last one is the product:
+
+    >>> ex = worked_example()
+    >>> ex.steps, ex.h.shape, ex.jacobians.shape
+    (5, (6, 2), (5, 2, 2))
+    >>> J = ex.jacobians
+    >>> bool(np.allclose(ex.product, J[4] @ J[3] @ J[2] @ J[1] @ J[0]))
+    True
+    >>> f"{ex.spectral_radius:.4f}", f"{ex.product_frobenius_norm:.4e}"
+    ('0.5099', '4.3702e-02')
+    """
 
     W_hh: np.ndarray                  # (H, H)
     activation: str
@@ -56,25 +68,27 @@ class WorkedExample:
 
     @property
     def steps(self) -> int:
+        """T, the number of steps run."""
         return self.z.shape[0]
 
     @property
     def spectral_radius(self) -> float:
-        """rho(W_hh) = max |lambda_i|."""
+        r"""$\rho(W_{hh}) = \max_i |\lambda_i|$."""
         return float(self.eigenvalue_magnitudes[0])
 
     @property
     def product(self) -> np.ndarray:
-        """dh_T/dh_0 = J_T J_{T-1} ... J_1, shape (H, H)."""
+        r"""$\partial h_T/\partial h_0 = J_T J_{T-1} \cdots J_1$, shape (H, H)."""
         return self.cumulative[-1]
 
     @property
     def product_frobenius_norm(self) -> float:
+        r"""$\lVert \partial h_T/\partial h_0 \rVert_F$, the root of the sum of squared entries."""
         return float(np.linalg.norm(self.product, "fro"))
 
     @property
     def product_spectral_norm(self) -> float:
-        """Largest singular value of dh_T/dh_0."""
+        r"""$\lVert \partial h_T/\partial h_0 \rVert_2$, the largest singular value of the product."""
         return float(np.linalg.norm(self.product, 2))
 
 
@@ -90,7 +104,7 @@ def _check(W_hh, h_0, steps, activation):
 
 def unroll(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
            activation: str = "tanh") -> np.ndarray:
-    """The map h_0 -> h_T of the input-free recurrence h_t = phi(W_hh h_{t-1}); returns h_T (H,).
+    r"""The map $h_0 \mapsto h_T$ of the input-free recurrence $h_t = \phi(W_{hh} h_{t-1})$; returns $h_T$ (H,).
 
     >>> [f"{v:.6f}" for v in unroll(steps=1)]
     ['0.462117', '-0.197375']
@@ -104,7 +118,16 @@ def unroll(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
 # --8<-- [start:worked_example]
 def worked_example(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
                    activation: str = "tanh") -> WorkedExample:
-    """Run h_t = phi(W_hh h_{t-1}) for `steps` steps and record every Jacobian and product."""
+    r"""Run $h_t = \phi(W_{hh} h_{t-1})$ for `steps` steps and record every Jacobian and product.
+
+    $J_t = \mathrm{diag}(\phi'(z_t))\,W_{hh}$ scales row $i$ of $W_{hh}$ by unit $i$'s slope:
+
+    >>> ex = worked_example()                        # the lesson's W_hh, h_0 = (1, 0), 5 steps
+    >>> [f"{v:.4f}" for v in ex.z[0]], [f"{s:.4f}" for s in ex.slopes[0]]
+    (['0.5000', '-0.2000'], ['0.7864', '0.9610'])
+    >>> bool(np.allclose(ex.jacobians[0], ex.slopes[0][:, None] * ex.W_hh))
+    True
+    """
     W_hh, h_0, T = _check(W_hh, h_0, steps, activation)
     H = W_hh.shape[0]
     lam = np.linalg.eigvals(W_hh).astype(complex)
@@ -138,7 +161,12 @@ def worked_example(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPL
 # --8<-- [start:finite_difference]
 def finite_difference_product(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = STEPS_EXAMPLE,
                               activation: str = "tanh", eps: float = 1e-6) -> np.ndarray:
-    """dh_T/dh_0 by central differences: column j is (h_T(h_0 + eps e_j) - h_T(h_0 - eps e_j)) / 2 eps.
+    r"""$\partial h_T/\partial h_0$ by central differences of `unroll`, column by column:
+
+    $$
+    \Big[\frac{\partial h_T}{\partial h_0}\Big]_{:, j}
+      \approx \frac{h_T(h_0 + \epsilon e_j) - h_T(h_0 - \epsilon e_j)}{2\epsilon}.
+    $$
 
     >>> ex = worked_example()
     >>> err = np.max(np.abs(finite_difference_product() - ex.product))
@@ -160,10 +188,11 @@ def finite_difference_product(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = S
 
 def log10_product_norm(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = 50,
                        activation: str = "tanh") -> np.ndarray:
-    """log10 ||dh_t/dh_0||_2 for t = 1..steps, renormalising every step so nothing underflows.
+    r"""$\log_{10}\lVert \partial h_t/\partial h_0 \rVert_2$ for t = 1..steps, renormalising every step so nothing underflows.
 
-    The product is kept as mantissa * 10**exponent: after each step the matrix is divided by
-    its own norm and the log of that norm is accumulated. Returns an array of shape (steps,).
+    The product is kept as $M_t \cdot 10^{s_t}$ with $\lVert M_t \rVert_2 = 1$: after each step
+    the matrix $J_t M_{t-1}$ is divided by its own norm $n_t$ and $s_t = s_{t-1} + \log_{10} n_t$
+    is accumulated. Returns an array of shape (steps,).
 
     >>> ex = worked_example()
     >>> f"{log10_product_norm(steps=5)[-1]:.6f}" == f"{np.log10(ex.product_spectral_norm):.6f}"
@@ -190,13 +219,16 @@ def log10_product_norm(W_hh=W_HH_EXAMPLE, h_0=H_0_EXAMPLE, steps: int = 50,
 
 
 def rates(ex: WorkedExample) -> dict[str, float]:
-    """Per-step rates one could extrapolate from the example, each a factor per step.
+    r"""Per-step rates one could extrapolate from the example, each a factor per step.
 
-    * `sigma_max`: largest singular value of W_hh; times gamma = max phi', the rate of the
-      upper bound ||dh_t/dh_0|| <= (gamma sigma_max)^t (for tanh gamma = 1).
-    * `rho`: spectral radius of W_hh; here the state decays to 0, phi'(z_t) -> 1 and J_t -> W_hh,
-      so rho(W_hh) is the asymptotic rate of the product.
-    * `mean_rate`: geometric mean over the T computed steps, ||dh_T/dh_0||_2^(1/T).
+    * `sigma_max`: $\sigma_{\max}(W_{hh})$; times $\gamma = \max \phi'$, the rate of the
+      upper bound $\lVert \partial h_t/\partial h_0\rVert \le (\gamma\,\sigma_{\max})^t$ (for tanh $\gamma = 1$).
+    * `rho`: $\rho(W_{hh})$; here the state decays to 0, $\phi'(z_t) \to 1$ and $J_t \to W_{hh}$,
+      so $\rho(W_{hh})$ is the asymptotic rate of the product.
+    * `mean_rate`: geometric mean over the T computed steps, $\lVert \partial h_T/\partial h_0\rVert_2^{1/T}$.
+
+    >>> {name: f"{r:.4f}" for name, r in rates(worked_example()).items()}
+    {'sigma_max': '0.5855', 'rho': '0.5099', 'mean_rate': '0.5190'}
     """
     if not isinstance(ex, WorkedExample):
         raise TypeError(f"ex must be a WorkedExample, got {type(ex).__name__}")
