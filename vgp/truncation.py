@@ -63,7 +63,13 @@ def gradient_path_fraction(lag: int, k: int) -> float:
 
 
 def echo_stream(batch: int, steps: int, lag: int, generator):
-    """Random bits x (batch, steps + lag) as floats 0/1; the target of x[:, t] is x[:, t - lag]."""
+    r"""Random bits x (batch, steps + lag) as floats 0/1; the target at step $t$ is $x_{t - \text{lag}}$.
+
+    >>> import torch
+    >>> x = echo_stream(2, 6, 2, torch.Generator().manual_seed(0))
+    >>> x.shape, x.dtype, x[0].tolist()
+    (torch.Size([2, 8]), torch.float64, [0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0])
+    """
     import torch
 
     batch = integer("batch", batch, minimum=1)
@@ -75,9 +81,17 @@ def echo_stream(batch: int, steps: int, lag: int, generator):
 
 
 def make_model(hidden: int, generator):
-    """A tanh RNN (1 input, `hidden` units) and a linear read-out, float64, seeded init.
+    r"""A tanh RNN (1 input, `hidden` units) and a linear read-out, float64, seeded init.
 
-    Every weight is drawn from U(-1/sqrt(H), 1/sqrt(H)) (torch's default range) with `generator`.
+    Every weight is drawn from $U(-1/\sqrt{H}, 1/\sqrt{H})$ (torch's default range) with `generator`:
+    $h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$, logit $W_{hy} h_t + b_y$.
+
+    >>> import torch
+    >>> rnn, out = make_model(4, torch.Generator().manual_seed(0))
+    >>> rnn.weight_hh_l0.shape, out.weight.shape
+    (torch.Size([4, 4]), torch.Size([1, 4]))
+    >>> bool(rnn.weight_hh_l0.abs().max() <= 0.5)          # 1/sqrt(4)
+    True
     """
     import torch
 
@@ -96,7 +110,15 @@ def tbptt_epoch(rnn, out, optimizer, x, lag: int, k: int) -> list[float]:
     """One pass of truncated BPTT over a stream x (B, lag + N): chunks of k steps.
 
     The state is carried across chunks but detached, so each backward pass stops at the
-    chunk boundary. Returns the loss of every chunk.
+    chunk boundary. Returns the loss of every chunk: the mean binary cross-entropy of its
+    k logits against the bits `lag` steps back. A stream of 12 supervised steps is 3 chunks of 4:
+
+    >>> import torch
+    >>> rnn, out = make_model(4, torch.Generator().manual_seed(0))
+    >>> opt = torch.optim.Adam([*rnn.parameters(), *out.parameters()], lr=0.01)
+    >>> x = echo_stream(4, 12, 2, torch.Generator().manual_seed(1))
+    >>> [f"{loss:.2f}" for loss in tbptt_epoch(rnn, out, opt, x, lag=2, k=4)]
+    ['0.78', '0.80', '0.65']
     """
     import torch
     import torch.nn.functional as F
@@ -119,7 +141,17 @@ def tbptt_epoch(rnn, out, optimizer, x, lag: int, k: int) -> list[float]:
 
 
 def echo_accuracy(rnn, out, lag: int, *, batch: int, steps: int, generator) -> float:
-    """Fraction of bits recalled correctly on a fresh stream (full forward pass, no truncation)."""
+    r"""Fraction of bits recalled correctly on a fresh stream (full forward pass, no truncation).
+
+    The prediction at step $t$ is the sign of the logit; it is right if it equals $x_{t-\text{lag}}$.
+    An untrained model is a coin toss:
+
+    >>> import torch
+    >>> rnn, out = make_model(4, torch.Generator().manual_seed(0))
+    >>> acc = echo_accuracy(rnn, out, 2, batch=64, steps=50, generator=torch.Generator().manual_seed(2))
+    >>> 0.4 < acc < 0.6
+    True
+    """
     import torch
 
     x = echo_stream(batch, steps, lag, generator)
@@ -132,10 +164,15 @@ def echo_accuracy(rnn, out, lag: int, *, batch: int, steps: int, generator) -> f
 def train_echo(lag: int, k: int, *, seed: int, hidden: int = 16, batch: int = 64,
                steps: int = 1500, lr: float = 0.01, test_batch: int = 256,
                test_steps: int = 200) -> dict:
-    """Train on one stream of `steps` supervised steps with TBPTT length k; test recall.
+    r"""Train on one stream of `steps` supervised steps with TBPTT length k; test recall.
 
     Returns accuracy (on a fresh stream), the number of updates, the loss of every chunk and
     the wall time in seconds. Deterministic for a given seed (one torch thread).
+    Updates: one per full chunk, $\lfloor \text{steps}/k \rfloor$. A tiny run:
+
+    >>> r = train_echo(2, 4, seed=0, hidden=4, batch=4, steps=12, test_batch=8, test_steps=10)
+    >>> r["updates"], len(r["losses"]), 0.0 <= r["accuracy"] <= 1.0
+    (3, 3, True)
     """
     import torch
 
@@ -179,9 +216,17 @@ def _sweep(config: dict) -> dict:
 def experiment(config: dict | None = None) -> dict:
     """The truncation sweep (cached): accuracy[lag][k][seed], seconds, updates per k.
 
-    >>> r = experiment()
-    >>> len(r["accuracy"]) == len(EXPERIMENT["lags"])
-    True
+    `config` has the keys of `EXPERIMENT` (the sweep on the BPTT page). A tiny sweep, in a
+    scratch cache directory so the page's cached sweep is left alone:
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = dict(EXPERIMENT, lags=[2], ks=[1, 4], seeds=[0], hidden=4, batch=4, steps=12,
+    ...             test_batch=8, test_steps=10)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     r = experiment(tiny)
+    >>> np.shape(r["accuracy"]), r["updates"]                 # (lags, ks, seeds); updates per k
+    ((1, 2, 1), [12, 3])
     """
     config = dict(EXPERIMENT if config is None else config)
     for key in ("lags", "ks", "seeds"):
@@ -193,7 +238,13 @@ def experiment(config: dict | None = None) -> dict:
 
 
 def success_table(result: dict) -> list[tuple[int, int, float, bool]]:
-    """Rows (lag, k, worst accuracy over seeds, every seed >= the success threshold)."""
+    """Rows (lag, k, worst accuracy over seeds, every seed >= the success threshold).
+
+    >>> result = {"config": {"lags": [2], "ks": [2, 4], "success": 0.95},
+    ...           "accuracy": [[[0.50, 0.52], [0.99, 0.97]]]}       # [lag][k][seed]
+    >>> success_table(result)
+    [(2, 2, 0.5, False), (2, 4, 0.97, True)]
+    """
     cfg = result["config"]
     acc = np.asarray(result["accuracy"])
     rows = []
