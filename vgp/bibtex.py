@@ -31,6 +31,14 @@ _SYMBOLS = {"L": "Ł", "l": "ł", "o": "ø", "O": "Ø", "ss": "ß", "aa": "å"}
 
 @dataclass(frozen=True)
 class Entry:
+    """One BibTeX entry, as `parse` returns it; `authors` formats the names for the page.
+
+    >>> e = parse("@article{benettin1980, author = {Benettin, Giancarlo and Strelcyn, Jean-Marie},"
+    ...           " title = {Lyapunov Characteristic Exponents}, year = 1980}")["benettin1980"]
+    >>> e.type, e.key, e.fields["year"], e.authors
+    ('article', 'benettin1980', '1980', ['G. Benettin', 'J.-M. Strelcyn'])
+    """
+
     type: str               # article, inproceedings, ...
     key: str                # citation key, also the anchor on the bibliography page
     fields: dict            # raw field values (braces kept)

@@ -50,7 +50,16 @@ PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 @dataclass
 class Gradients:
-    """Gradients of the loss with respect to every parameter, and to every hidden state."""
+    r"""Gradients of the loss with respect to every parameter, and to every hidden state.
+
+    Each ``dX`` has the shape of parameter ``X``; ``dL_dh[:, t]`` is $\partial L/\partial h_t$.
+
+    >>> from vgp.rnn import init_params
+    >>> p = init_params(2, 3, 1, seed=0)
+    >>> L, g = loss_and_grads(p, np.ones((4, 5, 2)), np.zeros((4, 5, 1)))
+    >>> g.dW_hh.shape, g.dL_dh.shape, list(g.as_dict())
+    ((3, 3), (4, 6, 3), ['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y'])
+    """
 
     dW_xh: np.ndarray  # (H, D)
     dW_hh: np.ndarray  # (H, H)

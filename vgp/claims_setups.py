@@ -23,6 +23,13 @@ from vgp.spectral import spectral_radius
 
 
 class RandomRNNRun(NamedTuple):
+    r"""What `random_rnn_norms` records: $\lVert g_t \rVert$ per trial and step, and $\rho(W_h)$ per trial.
+
+    >>> run = random_rnn_norms(seed=0, hidden=4, steps=5, trials=2)
+    >>> run.norms.shape, run.radii.shape
+    ((2, 5), (2,))
+    """
+
     norms: np.ndarray  # (trials, steps): [:, 0] at step T (most recent), [:, -1] at step 1
     radii: np.ndarray  # (trials,) spectral radius of each trial's W_h
 

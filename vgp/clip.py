@@ -80,6 +80,7 @@ def global_norm(arrays) -> float:
 def clip_by_global_norm(grads, max_norm: float):
     r"""Rescale all gradients together so that their global norm is at most ``max_norm``.
 
+    $g \leftarrow g \cdot \min(1, c / (\lVert g \rVert + 10^{-6}))$ with $c$ = ``max_norm``.
     Returns ``(clipped, total_norm)`` where ``total_norm`` is the norm *before* clipping.
 
     >>> clipped, norm = clip_by_global_norm({"W": np.full((2, 2), 10.0)}, max_norm=5.0)

@@ -53,7 +53,15 @@ def _copy(params: RNNParams) -> RNNParams:
 def finite_difference_grads(params: RNNParams, x, targets, *, loss: str = "mse",
                             activation: str = "tanh", h0=None, mask=None,
                             eps: float = 1e-6) -> dict[str, np.ndarray]:
-    """Central finite-difference gradient of the loss for every entry of every parameter.
+    r"""Central finite-difference gradient of the loss for every entry of every parameter:
+
+    $$
+    \frac{\partial L}{\partial \theta_i} \approx
+    \frac{L(\theta + \epsilon e_i) - L(\theta - \epsilon e_i)}{2\epsilon},
+    $$
+
+    with truncation error $O(\epsilon^2)$. Two loss evaluations per entry: slow, but
+    independent of BPTT.
 
     >>> from vgp.rnn import init_params
     >>> p = init_params(1, 2, 1, seed=0)
@@ -139,7 +147,8 @@ def torch_loss_and_grads(params: RNNParams, x, targets, *, loss: str = "mse",
 
 def check(params: RNNParams, x, targets, *, loss: str = "mse", activation: str = "tanh",
           h0=None, mask=None, eps: float = 1e-6) -> dict[str, dict[str, float]]:
-    """Compare the BPTT gradient of every parameter with both oracles.
+    """Compare the BPTT gradient of every parameter with both oracles
+    (`finite_difference_grads` and `torch_loss_and_grads`).
 
     Returns ``{param_name: {"fd": err, "torch": err}}`` of `max_relative_error` values.
 

@@ -30,6 +30,9 @@ __all__ = ["orthogonal", "identity", "small_random", "gaussian", "INITIALISERS",
 def orthogonal(H: int, seed: int, gain: float = 1.0) -> np.ndarray:
     r"""Haar-random orthogonal matrix times `gain`: all singular values equal `gain`.
 
+    $W = g\,Q$ with $Q^\top Q = I$, from the QR factorisation $A = QR$ of a Gaussian $A$ with
+    the signs of $R$'s diagonal moved into $Q$, so $\lVert W v \rVert = g \lVert v \rVert$ for every $v$.
+
     >>> W = orthogonal(3, seed=1, gain=0.5)
     >>> [f"{s:.6f}" for s in np.linalg.svd(W, compute_uv=False)]
     ['0.500000', '0.500000', '0.500000']

@@ -159,7 +159,14 @@ def gradient_profile(params: RNNParams, x, dL_dhT=None, *, activation: str = "ta
 
 @dataclass
 class RNNProfile:
-    """Gradient-norm profile of a random RNN; `log10_norm[t-1]` belongs to step t = 1..T."""
+    r"""Gradient-norm profile of a random RNN; `log10_norm[t-1]` belongs to step t = 1..T.
+
+    >>> prof = random_rnn_profile(hidden=8, steps=50, radius=0.5, trials=2, seed=0)
+    >>> prof.t[:3].tolist(), prof.log10_norm_trials.shape, f"{prof.log10_rate:.3f}"
+    ([1, 2, 3], (2, 50), '-0.306')
+    >>> prof.norm_strings()[0], prof.norm_strings()[-1]     # ||dL/dh_1||, ||dL/dh_T|| = 1
+    ('9.912e-16', '1.000e+00')
+    """
 
     t: np.ndarray                  # (T,) steps 1..T
     log10_norm: np.ndarray         # (T,) mean over trials of log10 ||dL/dh_t|| (geometric mean)

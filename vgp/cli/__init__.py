@@ -21,6 +21,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `vgp` argument parser, with every subcommand of `SUBCOMMANDS` that is installed.
+
+    >>> args = build_parser().parse_args(["profile", "--hidden", "4", "--steps", "3"])
+    >>> args.command, args.hidden, args.steps, args.fmt
+    ('profile', 4, 3, 'table')
+    """
     parser = _Parser(prog="vgp", description="The vanishing gradient problem, computed.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in SUBCOMMANDS:
@@ -35,6 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run `vgp` with the arguments `argv` (default: the command line); returns the exit status.
+
+    0 on success; 2 after printing a one-line error to stderr for a bad argument.
+
+    >>> main(["profile", "--hidden", "4", "--steps", "2", "--trials", "1", "--format", "csv"])
+    t,log10_norm,norm
+    1,-0.083751,8.246e-01
+    2,0.000000,1.000e+00
+    0
+    >>> main(["profile", "--hidden", "0", "--steps", "3"])      # stderr: --hidden must be >= 1
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
