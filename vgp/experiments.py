@@ -42,7 +42,7 @@ class Experiment:
 # --8<-- [start:configs]
 COPY = dict(task="copy", n_symbols=3, alphabet=4, hidden=64, batch=32, lr=1e-2,
             steps=1200, clip=1.0)
-COPY_DELAYS = (5, 10, 20, 40)
+COPY_DELAYS = (10, 20, 40)
 ADDING = dict(task="adding", hidden=64, batch=128, lr=1e-2, steps=600, clip=1.0)
 ADDING_LENGTHS = (10, 20, 40)
 LSTM_FORGET_BIAS = 1.0          # Jozefowicz et al. (2015); torch's own init is ~0
