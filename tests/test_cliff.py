@@ -117,6 +117,16 @@ def test_descend_plain_and_clipped():
     np.testing.assert_array_equal(big["w"], plain["w"])
 
 
+def test_lesson_descent_runs_split_at_the_wall():
+    runs = cliff.descent_runs()
+    un, cl = runs["unclipped"], runs["clipped"]
+    k = int(np.argmax(np.hypot(np.diff(un["w"]), np.diff(un["b"]))))
+    assert un["grad_norm"][:k].max() < cliff.DESCENT_CLIP < un["grad_norm"][k]
+    np.testing.assert_array_equal(un["w"][: k + 1], cl["w"][: k + 1])     # identical until the wall
+    steps = np.hypot(np.diff(cl["w"]), np.diff(cl["b"]))
+    assert np.all(steps <= cliff.DESCENT_LR * cliff.DESCENT_CLIP * (1 + 1e-12))
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: cliff.unroll(np.ones(3), np.ones(4)), "broadcast"),
     (lambda: cliff.unroll(1.0, 0.0, steps=0), "steps"),

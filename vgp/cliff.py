@@ -7,11 +7,11 @@ x_t = w\,\sigma(x_{t-1}) + b,\qquad t = 1..T,\qquad
 L(w, b) = \bigl(x_T - x^\star\bigr)^2
 $$
 
-with $\sigma$ the logistic sigmoid and $x_0$ fixed. For $w$ large enough the map
-$x \mapsto w\sigma(x) + b$ has two stable fixed points separated by an unstable one. Which of
+with $\sigma$ the logistic sigmoid and $x_0$ fixed. For $w > 4$ and $b$ in a suitable range the
+map $x \mapsto w\sigma(x) + b$ has two stable fixed points separated by an unstable one. Which of
 the two $x_T$ ends near depends on which side of the unstable fixed point $x_0$ starts, so a
 tiny change of $b$ that moves the unstable point across $x_0$ makes $x_T$, and the loss,
-jump: a cliff. On the cliff the gradient is the product of $T$ step slopes
+jump: a cliff. On the cliff the gradient is a sum of products of up to $T$ step slopes
 $w\sigma'(x_{t-1}) > 1$, so it is enormous.
 
 Backpropagation through time for this model (all scalars, $\delta_t = \partial L/\partial x_t$):
@@ -154,3 +154,19 @@ def descend(w0: float, b0: float, *, lr: float, n_steps: int, max_norm: float | 
         w, b = w - lr * scale * gw, b - lr * scale * gb
     return {k: np.array(v) for k, v in out.items()}
 # --8<-- [end:descend]
+
+
+#: The two descents of the lesson page: start (w, b), learning rate, number of steps and the
+#: clipping threshold of the clipped run (above every norm met before the wall).
+DESCENT_START, DESCENT_LR, DESCENT_STEPS, DESCENT_CLIP = (5.5, -2.9), 0.01, 100, 20.0
+
+
+def descent_runs() -> dict:
+    """`descend` from `DESCENT_START`, once unclipped and once clipped to norm `DESCENT_CLIP`.
+
+    >>> runs = descent_runs()
+    >>> sorted(runs), len(runs["clipped"]["w"]) == DESCENT_STEPS + 1
+    (['clipped', 'unclipped'], True)
+    """
+    return {label: descend(*DESCENT_START, lr=DESCENT_LR, n_steps=DESCENT_STEPS, max_norm=mn)
+            for label, mn in (("unclipped", None), ("clipped", DESCENT_CLIP))}
