@@ -1,8 +1,8 @@
 r"""Gradient clipping, demonstrated: what it does to the direction, and a run with and without it.
 
 * `clip_directions`: cosine between a gradient and its clipped version, for clipping by global
-  norm (always 1: the direction is kept) and by value (below 1 as soon as some entries are
-  clamped and others are not), using `vgp.clip`.
+  norm (always 1: the direction is kept) and by value (below 1 unless clamping scales every
+  non-zero entry by the same factor), using `vgp.clip`.
 * `torch_clip_agreement`: `vgp.clip.clip_by_global_norm` against
   ``torch.nn.utils.clip_grad_norm_`` on the same gradients (both return the pre-clip norm).
 * `experiment`: SGD on a small tanh RNN whose $W_{hh}$ starts at spectral radius 1.2, on the
@@ -89,8 +89,11 @@ def torch_clip_agreement(grads: dict, max_norm: float) -> dict:
         p.grad = torch.tensor(np.asarray(grads[k], dtype=np.float64))
         params.append(p)
     torch_norm = float(torch.nn.utils.clip_grad_norm_(params, max_norm))  # pre-clip norm
-    diff = max(float(np.max(np.abs(p.grad.numpy() - mine[k]))) for k, p in zip(sorted(grads), params))
-    return {"vgp_norm": my_norm, "torch_norm": torch_norm, "max_abs_diff": diff}
+    diffs = [np.abs(p.grad.numpy() - mine[k]) for k, p in zip(sorted(grads), params)]
+    ulps = [d / np.spacing(np.abs(mine[k])) for d, k in zip(diffs, sorted(grads))]  # in units of the last place
+    return {"vgp_norm": my_norm, "torch_norm": torch_norm,
+            "max_abs_diff": max(float(np.max(d)) for d in diffs),
+            "max_ulp_diff": max(float(np.max(u)) for u in ulps)}
 # --8<-- [end:agreement]
 
 
