@@ -38,12 +38,23 @@ _MAGIC = re.compile(r"^([ \t]*)[%!]", re.MULTILINE)
 
 
 def cache_dir() -> Path:
+    """Where executed notebooks are kept: `.cache/notebooks`, next to `vgp.cache`'s results.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"VGP_CACHE_DIR": "/tmp/vgp/results"}):
+    ...     print(cache_dir().as_posix())
+    /tmp/vgp/notebooks
+    """
     env = os.environ.get("VGP_CACHE_DIR")
     return (Path(env).parent / "notebooks") if env else ROOT / ".cache" / "notebooks"
 
 
 def notebooks() -> list[Path]:
-    """Every companion notebook, sorted by name."""
+    """Every companion notebook, sorted by name.
+
+    >>> "recurrence.ipynb" in [p.name for p in notebooks()]
+    True
+    """
     return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
@@ -63,7 +74,12 @@ def _source(cell: dict) -> str:
 
 def vgp_modules(nb: dict) -> set[str]:
     """The `vgp` modules imported by the code cells of notebook `nb`, plus this module (the
-    way notebooks are executed is part of what made the outputs)."""
+    way notebooks are executed is part of what made the outputs). Markdown cells are skipped.
+
+    >>> sorted(vgp_modules({"cells": [{"cell_type": "markdown", "source": "import vgp.cache"},
+    ...                               {"cell_type": "code", "source": "from vgp.spectral import rescale"}]}))
+    ['vgp.notebooks', 'vgp.spectral']
+    """
     found = {"vgp.notebooks"}
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -87,20 +103,52 @@ def vgp_modules(nb: dict) -> set[str]:
 
 
 def key(path: Path | str) -> str:
-    """Cache key of the executed notebook: its text + the vgp code it imports + versions."""
+    """Cache key of the executed notebook: its text + the vgp code it imports + versions.
+
+    >>> import tempfile
+    >>> nb = {"cells": [{"cell_type": "code", "source": "from vgp.rnn import forward",
+    ...                  "metadata": {"alt": "Hidden states over time"}, "execution_count": 1,
+    ...                  "outputs": [{"output_type": "display_data", "data": {"image/png": ""}}]}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "demo.ipynb"
+    ...     _ = path.write_text(json.dumps(nb), encoding="utf-8")
+    ...     k = key(path)
+    >>> len(k), all(c in "0123456789abcdef" for c in k)
+    (16, True)
+    """
     text = Path(path).read_text(encoding="utf-8")
     nb = json.loads(text)
     return source_hash(*sorted(vgp_modules(nb)), extra=f"notebook\n{KERNEL}\n{text}")
 
 
 def has_outputs(path: Path | str) -> bool:
-    """True if a stored notebook carries outputs or execution counts (it must not)."""
+    """True if a stored notebook carries outputs or execution counts (it must not).
+
+    >>> import tempfile
+    >>> nb = {"cells": [{"cell_type": "code", "source": "from vgp.rnn import forward",
+    ...                  "metadata": {"alt": "Hidden states over time"}, "execution_count": 1,
+    ...                  "outputs": [{"output_type": "display_data", "data": {"image/png": ""}}]}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "demo.ipynb"
+    ...     _ = path.write_text(json.dumps(nb), encoding="utf-8")
+    ...     has_outputs(path)
+    True
+    """
     return any(c.get("outputs") or c.get("execution_count")
                for c in _read(path).get("cells", []) if c.get("cell_type") == "code")
 
 
 def execute(path: Path | str, *, timeout: int = 600) -> Path:
-    """Path of the executed copy of notebook `path`, running it only if the cache misses."""
+    """Path of the executed copy of notebook `path`, running it only if the cache misses.
+
+    The copy is ``cache_dir() / f"{name}-{key(path)}" / path.name``; running a notebook
+    starts a kernel, so the example only shows the check of its argument:
+
+    >>> execute("missing.ipynb")
+    Traceback (most recent call last):
+    ...
+    ValueError: path must be an existing .ipynb file, got 'missing.ipynb'
+    """
     _read(path)
     path = Path(path)
     name, k = path.stem, key(path)
@@ -133,7 +181,18 @@ def execute(path: Path | str, *, timeout: int = 600) -> Path:
 
 
 def image_alts(path: Path | str) -> list[str | None]:
-    """Alt text of every image output, in page order: the `alt` of the cell's metadata."""
+    """Alt text of every image output, in page order: the `alt` of the cell's metadata.
+
+    >>> import tempfile
+    >>> nb = {"cells": [{"cell_type": "code", "source": "from vgp.rnn import forward",
+    ...                  "metadata": {"alt": "Hidden states over time"}, "execution_count": 1,
+    ...                  "outputs": [{"output_type": "display_data", "data": {"image/png": ""}}]}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "demo.ipynb"
+    ...     _ = path.write_text(json.dumps(nb), encoding="utf-8")
+    ...     image_alts(path)
+    ['Hidden states over time']
+    """
     alts = []
     for cell in _read(path).get("cells", []):
         for output in cell.get("outputs", []):
