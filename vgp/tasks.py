@@ -42,17 +42,36 @@ BLANK = 0
 
 
 class CopyBatch(NamedTuple):
+    """A batch of the copying task: input tokens `x` and target tokens `y`, both (B, L).
+
+    >>> x, y = copying_batch(2, 3, n_symbols=4, alphabet=8, generator=0)
+    >>> x.dtype, y.shape
+    (torch.int64, torch.Size([2, 12]))
+    """
+
     x: torch.Tensor  # (B, L) int64 input tokens in [0, K + 1]
     y: torch.Tensor  # (B, L) int64 targets in [0, K]
 
 
 class AddingBatch(NamedTuple):
+    """A batch of the adding problem: inputs `x` (B, T, 2) and target sums `y` (B,).
+
+    >>> x, y = adding_batch(3, 10, generator=0)
+    >>> x.shape, y.shape
+    (torch.Size([3, 10, 2]), torch.Size([3]))
+    """
+
     x: torch.Tensor  # (B, T, 2) float32: [:, :, 0] values U[0,1], [:, :, 1] markers 0/1
     y: torch.Tensor  # (B,) float32: sum of the two marked values
 
 
 def as_generator(generator) -> torch.Generator:
-    """A torch.Generator: passed through, or a new one seeded with an int."""
+    """A torch.Generator: passed through, or a new one seeded with an int.
+
+    >>> g = as_generator(7)
+    >>> as_generator(g) is g, torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=as_generator(7)))
+    (True, True)
+    """
     if isinstance(generator, torch.Generator):
         return generator
     seed = integer("generator", generator, minimum=0)
@@ -60,7 +79,7 @@ def as_generator(generator) -> torch.Generator:
 
 
 def copy_length(delay: int, n_symbols: int = 10) -> int:
-    """Sequence length L = 2S + d + 1 of the copying task.
+    """Sequence length $L = 2S + d + 1$ of the copying task.
 
     >>> copy_length(20, 10)
     41
@@ -97,7 +116,7 @@ def copying_batch(batch: int, delay: int, *, n_symbols: int = 10, alphabet: int 
 
 
 def copying_baseline(delay: int, *, n_symbols: int = 10, alphabet: int = 8) -> float:
-    """Cross-entropy (nats per position) of the memoryless strategy: S ln K / (2S + d + 1).
+    r"""Cross-entropy (nats per position) of the memoryless strategy: $S \ln K / (2S + d + 1)$.
 
     >>> f"{copying_baseline(99, n_symbols=10, alphabet=8):.4f}"   # the paper's T = 100
     '0.1733'
@@ -108,7 +127,9 @@ def copying_baseline(delay: int, *, n_symbols: int = 10, alphabet: int = 8) -> f
 
 # --8<-- [start:adding]
 def adding_batch(batch: int, length: int, *, generator) -> AddingBatch:
-    """One batch of the adding problem (values U[0,1], one marker in each half).
+    r"""One batch of the adding problem (values $U[0,1]$, one marker in each half).
+
+    The target is $y = \sum_t v_t m_t$, the sum of the two marked values:
 
     >>> b = adding_batch(3, 10, generator=0)
     >>> b.x.shape, b.y.shape, b.x[:, :, 1].sum(dim=1).tolist()
@@ -133,7 +154,7 @@ def adding_batch(batch: int, length: int, *, generator) -> AddingBatch:
 
 
 def adding_baseline() -> float:
-    """MSE of always predicting the mean sum, 1: Var(U1 + U2) = 2/12 = 1/6.
+    r"""MSE of always predicting the mean sum, 1: $\operatorname{Var}(U_1 + U_2) = 2/12 = 1/6$.
 
     >>> f"{adding_baseline():.4f}"
     '0.1667'
