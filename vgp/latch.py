@@ -25,10 +25,10 @@ from vgp._validate import as_array, integer, real
 
 # --8<-- [start:fixed_point]
 def fixed_point(w: float, *, tol: float = 1e-15) -> float:
-    """The largest fixed point h* >= 0 of h = tanh(w h) (0 when w <= 1).
+    r"""The largest fixed point $h^* \ge 0$ of $h = \tanh(w h)$ (0 when $w \le 1$).
 
-    Bisection on g(h) = tanh(w h) - h over (0, 1], which is positive near 0 and
-    negative at 1 when w > 1.
+    Bisection on $g(h) = \tanh(w h) - h$ over $(0, 1]$, which is positive near 0 and
+    negative at 1 when $w > 1$.
 
     >>> f"{fixed_point(2.0):.6f}", fixed_point(0.9)
     ('0.957504', 0.0)
@@ -48,7 +48,7 @@ def fixed_point(w: float, *, tol: float = 1e-15) -> float:
 
 
 def gradient_factor(w: float) -> float:
-    """One-step derivative w (1 - h*^2) at the stored fixed point (w itself when w <= 1).
+    r"""One-step derivative $w (1 - h^{*2})$ at the stored fixed point ($w$ itself when $w \le 1$).
 
     >>> [f"{gradient_factor(w):.4f}" for w in (0.5, 1.5, 2.0, 3.0)]
     ['0.5000', '0.3943', '0.1664', '0.0305']
@@ -59,7 +59,7 @@ def gradient_factor(w: float) -> float:
 
 
 def gradient_after(w: float, steps: int) -> float:
-    """(w (1 - h*^2))^steps: d h_n / d h_0 when the unit sits at its fixed point.
+    r"""$\big(w (1 - h^{*2})\big)^n$ with $n$ = `steps`: $\partial h_n / \partial h_0$ when the unit sits at its fixed point.
 
     >>> f"{gradient_after(2.0, 20):.3e}"
     '2.640e-16'
@@ -69,7 +69,7 @@ def gradient_after(w: float, steps: int) -> float:
 
 
 def trajectory(w: float, h0: float, steps: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
-    """h_0 .. h_steps of the latch, with optional input noise u_t ~ N(0, noise^2).
+    r"""$h_0, \dots, h_n$ of the latch $h_t = \tanh(w h_{t-1} + u_t)$, with optional input noise $u_t \sim N(0, \text{noise}^2)$.
 
     Returns an array of shape (steps + 1,).
 
@@ -89,7 +89,7 @@ def trajectory(w: float, h0: float, steps: int, *, noise: float = 0.0, seed: int
 
 
 def gradient_along(h: np.ndarray, w: float) -> np.ndarray:
-    """d h_t / d h_0 along a trajectory: prod_{s<=t} w (1 - h_s^2); shape like h, [0] = 1.
+    r"""$\partial h_t / \partial h_0 = \prod_{s=1}^{t} w (1 - h_s^2)$ along a trajectory; shape like h, `[0]` = 1.
 
     >>> gradient_along(trajectory(0.5, 0.0, 3), 0.5).tolist()
     [1.0, 0.5, 0.25, 0.125]
