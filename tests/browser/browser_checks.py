@@ -160,6 +160,12 @@ def audit(page, url: str, origin: str) -> list[str]:
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     problems = rec.problems
+    try:   # docs/javascripts/katex-init.js renders in slices and flags the end
+        page.wait_for_function("!document.querySelector('.arithmatex') || "
+                               "document.documentElement.hasAttribute('data-math-rendered')",
+                               timeout=20000)
+    except Exception:
+        problems.append("math rendering did not finish within 20 s")
     math = page.evaluate(_MATH_JS)
     problems += [f"math not rendered: {t!r}" for t in math["unrendered"]]
     problems += [f"KaTeX error: {t!r}" for t in math["errors"]]

@@ -1,0 +1,117 @@
+"""Lighthouse over every page of the built site: the four category scores per page.
+
+    python benchmarks/lighthouse.py                # all pages, mobile (Lighthouse's default)
+    python benchmarks/lighthouse.py --preset desktop --pages / /explorer/
+    python benchmarks/lighthouse.py --check        # exit 1 if a page misses a target
+
+Targets: performance >= 0.95 (mobile), accessibility, best practices and SEO = 1.0.
+
+Lighthouse comes from npm, pinned in package.json/package-lock.json (`npm ci` runs here when
+node_modules is missing or older than the lock). It drives Debian's Chromium
+(CHROME_PATH=/usr/bin/chromium, flags that keep it from calling Google hosts); no browser is
+downloaded. The site is served on 127.0.0.1 with gzip, as any static host serves it
+(benchmarks/_serve.py). Lighthouse's mobile run simulates a slow 4G link and a 4x slower
+CPU from a trace taken on this machine, so scores drop when the machine is busy: run it on
+an otherwise idle machine. Pages are audited one at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import Server, site_pages  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking --disable-component-update --disable-sync")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+
+
+def ensure_lighthouse() -> Path:
+    exe = ROOT / "node_modules" / ".bin" / "lighthouse"
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if not exe.exists() or not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    return exe
+
+
+def audit(exe: Path, url: str, preset: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [str(exe), url, "--quiet", "--output=json", f"--output-path={out}",
+               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={FLAGS}"]
+        if preset == "desktop":
+            cmd.append("--preset=desktop")
+        subprocess.run(cmd, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        report = json.loads(out.read_text())
+    scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
+    failing = []
+    for c in CATEGORIES:
+        for ref in report["categories"][c]["auditRefs"]:
+            a = report["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and a["score"] is not None and a["score"] < 1:
+                failing.append(f"{c}:{ref['id']}")
+    metrics = {k: report["audits"][k].get("displayValue", "") for k in (
+        "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+        "cumulative-layout-shift", "speed-index")}
+    return {"scores": scores, "failing_audits": failing, "metrics": metrics}
+
+
+def misses(scores: dict, preset: str) -> list[str]:
+    out = []
+    for cat, target in TARGETS.items():
+        if cat == "performance" and preset != "mobile":
+            continue
+        if scores[cat] is None or scores[cat] < target:
+            out.append(f"{cat} {scores[cat]} < {target}")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", default=str(ROOT / "site"), help="built site (default: site/)")
+    ap.add_argument("--pages", nargs="*", help="URL paths (default: every page of the site)")
+    ap.add_argument("--preset", choices=("mobile", "desktop"), default="mobile")
+    ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a page misses a target")
+    args = ap.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"no built site in {site}: run `make build` first", file=sys.stderr)
+        return 2
+    exe = ensure_lighthouse()
+    pages = args.pages or [p for p in site_pages(site) if p != "/404.html"]
+    results, bad = {}, []
+    print(f"Lighthouse ({args.preset}) on {len(pages)} pages\n")
+    print("| page | performance | accessibility | best practices | SEO |")
+    print("|------|------------:|--------------:|---------------:|----:|")
+    with Server(site) as origin:
+        for path in pages:
+            r = audit(exe, origin + path, args.preset)
+            results[path] = r
+            s = r["scores"]
+            print(f"| {path} | " + " | ".join(f"{s[c]:.2f}" for c in CATEGORIES) + " |",
+                  flush=True)
+            if m := misses(s, args.preset):
+                bad.append((path, m, r["failing_audits"], r["metrics"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    for path, m, failing, metrics in bad:
+        print(f"\n{path}: {'; '.join(m)}\n  failing audits: {', '.join(failing) or '-'}"
+              f"\n  metrics: {metrics}")
+    return 1 if (args.check and bad) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
