@@ -28,12 +28,31 @@ _CORE = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 # --8<-- [start:steps]
 def rnn_step(p, x_t, h):
-    """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
+    r"""$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$, as `torch.nn.RNN` computes it.
+
+    >>> m, x = SequenceModel("rnn", 2, 3, 1, seed=0), torch.ones(1, 1, 2)
+    >>> h_1 = rnn_step(m.params(), x[:, 0], torch.zeros(1, 3))
+    >>> bool(torch.allclose(h_1, m.core(x)[0][:, 0]))
+    True
+    """
     return torch.tanh(x_t @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"])
 
 
 def lstm_step(p, x_t, h, c):
-    """torch's LSTM: gates in the order i, f, g, o; c_t = f*c_{t-1} + i*g; h_t = o*tanh(c_t)."""
+    r"""torch's LSTM: gates in the order i, f, g, o of $a_t = W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}$,
+
+    $$
+    c_t = f_t \odot c_{t-1} + i_t \odot g_t,\qquad h_t = o_t \odot \tanh(c_t),
+    $$
+
+    with $i_t, f_t, o_t = \sigma(\cdot)$ and $g_t = \tanh(\cdot)$ of their blocks. Returns $(h_t, c_t)$.
+
+    >>> m, x = SequenceModel("lstm", 2, 3, 1, seed=0), torch.ones(1, 1, 2)
+    >>> h_1, c_1 = lstm_step(m.params(), x[:, 0], torch.zeros(1, 3), torch.zeros(1, 3))
+    >>> _, (h_n, c_n) = m.core(x)
+    >>> bool(torch.allclose(h_1, h_n[0]) and torch.allclose(c_1, c_n[0]))
+    True
+    """
     a = x_t @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"]   # (B, 4H)
     i, f, g, o = a.chunk(4, dim=-1)
     i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
@@ -42,7 +61,20 @@ def lstm_step(p, x_t, h, c):
 
 
 def gru_step(p, x_t, h):
-    """torch's GRU: gates r, z, n; h_t = (1 - z_t) * n_t + z_t * h_{t-1}."""
+    r"""torch's GRU: gates r, z, n (reset, update, candidate),
+
+    $$
+    n_t = \tanh\big(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big),\qquad
+    h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1},
+    $$
+
+    with $r_t, z_t = \sigma(W_{i\cdot} x_t + b_{i\cdot} + W_{h\cdot} h_{t-1} + b_{h\cdot})$.
+
+    >>> m, x = SequenceModel("gru", 2, 3, 1, seed=0), torch.ones(1, 1, 2)
+    >>> h_1 = gru_step(m.params(), x[:, 0], torch.zeros(1, 3))
+    >>> bool(torch.allclose(h_1, m.core(x)[0][:, 0]))
+    True
+    """
     ax = x_t @ p["W_ih"].T + p["b_ih"]                                  # (B, 3H)
     ah = h @ p["W_hh"].T + p["b_hh"]                                    # (B, 3H)
     rx, zx, nx = ax.chunk(3, dim=-1)
@@ -94,6 +126,7 @@ class SequenceModel(nn.Module):
                 "b_ih": c.bias_ih_l0, "b_hh": c.bias_hh_l0}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The fused torch core, then the readout at every step: x (B, T, D) -> y (B, T, O)."""
         if x.ndim != 3:
             raise ValueError(f"x must have shape (B, T, D), got {tuple(x.shape)}")
         out, _ = self.core(x)               # (B, T, H)
@@ -133,8 +166,8 @@ class SequenceModel(nn.Module):
 def count_parameters(cell: str, input_size: int, hidden_size: int) -> int:
     """Parameters of a one-layer torch RNN/GRU/LSTM core, counted from the module itself.
 
-    torch keeps two bias vectors per gate (b_ih and b_hh), so a core with G gate blocks
-    (1 for RNN, 3 for GRU, 4 for LSTM) has G * H * (D + H + 2) parameters.
+    torch keeps two bias vectors per gate ($b_{ih}$ and $b_{hh}$), so a core with $G$ gate blocks
+    (1 for RNN, 3 for GRU, 4 for LSTM) has $G H (D + H + 2)$ parameters.
 
     >>> [count_parameters(c, 10, 64) for c in CELLS]
     [4864, 19456, 14592]
