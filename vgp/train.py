@@ -32,7 +32,18 @@ THREADS = 1  # torch threads per run: small recurrent nets are dispatch-bound, 1
 @dataclass(frozen=True)
 class RunConfig:
     """One training run. `delay`: copy -> blanks d between message and delimiter;
-    adding -> sequence length T (the first marker is at least T/2 steps from the end)."""
+    adding -> sequence length T (the first marker is at least T/2 steps from the end).
+
+    Fields are validated on construction; `as_dict` is the cache key's content.
+
+    >>> cfg = RunConfig("copy", "lstm", delay=20, steps=100)
+    >>> cfg.as_dict()["hidden"], cfg.as_dict()["clip"]
+    (64, 1.0)
+    >>> RunConfig("copy", "transformer", delay=20)
+    Traceback (most recent call last):
+    ...
+    ValueError: cell must be one of ['gru', 'lstm', 'rnn'], got 'transformer'
+    """
 
     task: str
     cell: str
@@ -62,12 +73,21 @@ class RunConfig:
         real("clip", self.clip, minimum=0.0, strict_min=True)
 
     def as_dict(self) -> dict:
+        """Every field by name (JSON-able)."""
         return asdict(self)
 
 
 @contextlib.contextmanager
 def deterministic(threads: int = THREADS):
-    """Deterministic CPU torch with a fixed thread count, restored on exit."""
+    """Deterministic CPU torch with a fixed thread count, restored on exit.
+
+    >>> before = torch.are_deterministic_algorithms_enabled()
+    >>> with deterministic(threads=1):
+    ...     torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    (1, True)
+    >>> torch.are_deterministic_algorithms_enabled() == before
+    True
+    """
     old_threads, old_det = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
     torch.set_num_threads(integer("threads", threads, minimum=1))
     torch.use_deterministic_algorithms(True)
@@ -79,7 +99,19 @@ def deterministic(threads: int = THREADS):
 
 
 class Task:
-    """Batches, inputs, loss and metric of one task, as the loop needs them."""
+    r"""Batches, inputs, loss and metric of one task, as the loop needs them.
+
+    Copy inputs are one-hot over $K + 2$ tokens and outputs are logits over $K + 1$; uniform
+    logits give the cross-entropy $\ln(K + 1)$:
+
+    >>> import math
+    >>> task = Task(RunConfig("copy", "gru", delay=5))
+    >>> x, y = task.batch(2, torch.Generator().manual_seed(0))
+    >>> task.sizes, x.shape, y.shape
+    ((10, 9), torch.Size([2, 26, 10]), torch.Size([2, 26]))
+    >>> f"{task.loss(torch.zeros(2, 26, 9), y).item():.4f}", f"{math.log(9):.4f}"
+    ('2.1972', '2.1972')
+    """
 
     def __init__(self, cfg: RunConfig):
         self.cfg = cfg
@@ -118,7 +150,17 @@ class Task:
 
 # --8<-- [start:train]
 def train(cfg: RunConfig, progress=None) -> dict:
-    """Train one model on one task; `progress(loss)` is called after every step."""
+    """Train one model on one task; `progress(loss)` is called after every step.
+
+    Each step: Adam on the task loss, after clipping the global gradient norm to `cfg.clip`
+    (the logged `grad_norm` is the norm before clipping). A three-step run of a tiny model:
+
+    >>> cfg = RunConfig("adding", "rnn", delay=6, hidden=4, steps=3, batch=4, eval_batch=8,
+    ...                 profile_batch=4)
+    >>> r = train(cfg)
+    >>> len(r["loss"]), len(r["grad_norm"]), f"{r['baseline']:.4f}", sorted(r["profile_init"])
+    (3, 3, '0.1667', ['h'])
+    """
     if not isinstance(cfg, RunConfig):
         raise TypeError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
     start, cpu_start = time.perf_counter(), time.process_time()
