@@ -18,7 +18,9 @@ ROW_KEYS = ("task", "cell", "delay", "seed", "forget_bias", "hidden", "steps", "
 
 
 def summarise_run(r: dict) -> dict:
-    """Flatten one cached run: config fields, baseline, eval numbers, verdict, timings.
+    r"""Flatten one cached run: config fields, baseline, eval numbers, verdict, timings.
+
+    ratio $=$ eval loss $/$ baseline loss; solved iff ratio $\le$ `SOLVED_RATIO`.
 
     >>> row = summarise_run({"config": {"task": "adding", "cell": "rnn", "delay": 10,
     ...     "seed": 0, "forget_bias": None, "hidden": 8, "steps": 5, "batch": 4},
@@ -45,6 +47,13 @@ def summarise(name: str, description: str, runs: list[dict]) -> dict:
     whose run was not solved). For a single-run experiment the row's numbers are also at
     the top level (eval_loss, baseline, ratio, solved, and for copying recall_accuracy and
     chance = 1/K).
+
+    >>> run = {"config": {"task": "copy", "cell": "lstm", "delay": 20, "seed": 0,
+    ...     "forget_bias": None, "hidden": 64, "steps": 500, "batch": 32, "alphabet": 8},
+    ...     "baseline": 0.4, "eval_loss": 0.1, "eval_metric": 0.9, "seconds": 2.0, "cpu_seconds": 1.5}
+    >>> res = summarise("demo", "one copy run", [run])
+    >>> res["ratio"], res["solved"], res["chance"], res["fails_at"]
+    (0.25, True, 0.125, {'lstm': []})
     """
     rows = [summarise_run(r) for r in runs]
     out = {"name": name, "description": description, "rows": rows, "runs": runs,
@@ -66,7 +75,16 @@ def summarise(name: str, description: str, runs: list[dict]) -> dict:
 
 
 def table(result: dict) -> str:
-    """A Markdown table of an experiment's rows (the CLI's summary)."""
+    """A Markdown table of an experiment's rows (the CLI's summary).
+
+    >>> run = {"config": {"task": "copy", "cell": "lstm", "delay": 20, "seed": 0,
+    ...     "forget_bias": None, "hidden": 64, "steps": 500, "batch": 32, "alphabet": 8},
+    ...     "baseline": 0.4, "eval_loss": 0.1, "eval_metric": 0.9, "seconds": 2.0, "cpu_seconds": 1.5}
+    >>> print(table(summarise("demo", "one copy run", [run])))
+    | task | cell | delay | eval loss | baseline | ratio | metric | solved | seconds |
+    |---|---|---|---|---|---|---|---|---|
+    | copy | lstm | 20 | 0.1000 | 0.4000 | 0.250 | 0.900 | yes | 2.0 |
+    """
     head = "| task | cell | delay | eval loss | baseline | ratio | metric | solved | seconds |"
     lines = [head, "|" + "---|" * 9]
     for r in result["rows"]:
@@ -77,9 +95,10 @@ def table(result: dict) -> str:
 
 
 def per_step_factor(norms, skip: int = 5) -> float:
-    """Average per-step decay (or growth) of a gradient profile: 10 ** slope of a least-squares
-    fit of log10 ||dL/dh_t|| against the distance T - t, ignoring the `skip` steps nearest the
-    loss. `norms` is indexed by t = 1..T, as recorded by vgp.gradprofile.
+    r"""Average per-step decay (or growth) of a gradient profile: $10^{a}$, with $a$ the slope of a
+    least-squares fit of $\log_{10}\lVert \partial L/\partial h_t\rVert \approx a\,(T - t) + b$
+    against the distance $T - t$, ignoring the `skip` steps nearest the loss. `norms` is
+    indexed by t = 1..T, as recorded by vgp.gradprofile.
 
     >>> f"{per_step_factor([0.5 ** (30 - t) for t in range(1, 31)]):.4f}"
     '0.5000'
