@@ -26,7 +26,7 @@ GATE_BINS = 20                                   # histogram bins of gate values
 
 # --8<-- [start:profile]
 def gradient_profile(model: SequenceModel, x: torch.Tensor, loss_fn) -> dict[str, np.ndarray]:
-    """Mean over the batch of ||d loss_b / d h_t|| for t = 1..T (index t-1), plus 'c' for LSTMs.
+    r"""$\frac{1}{B}\sum_b \lVert \partial \ell_b / \partial h_t \rVert_2$ for t = 1..T (index t-1), plus 'c' ($c_t$) for LSTMs.
 
     `loss_fn(y)` maps the model output (B, T, O) to the *mean* loss over the batch.
 
@@ -57,7 +57,7 @@ def gradient_profile(model: SequenceModel, x: torch.Tensor, loss_fn) -> dict[str
 
 
 def log10_profile(norms: np.ndarray) -> np.ndarray:
-    """log10 of a norm profile; an exact zero (no path to the loss) becomes -inf.
+    r"""$\log_{10}$ of a norm profile; an exact zero (no path to the loss) becomes $-\infty$.
 
     >>> log10_profile(np.array([1.0, 1e-3, 0.0])).tolist()
     [0.0, -3.0, -inf]
@@ -69,7 +69,8 @@ def log10_profile(norms: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def forget_gates(model: SequenceModel, x: torch.Tensor) -> np.ndarray:
-    """Forget-gate values f_t of an LSTM on a batch: shape (B, T, H), every entry in (0, 1).
+    r"""Forget-gate values $f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})$ of an LSTM
+    on a batch: shape (B, T, H), every entry in (0, 1). $\mathrm{diag}(f_t) = \partial c_t/\partial c_{t-1}$.
 
     >>> m = SequenceModel("lstm", 2, 4, 1, seed=0, forget_bias=1.0)
     >>> f = forget_gates(m, torch.zeros(3, 5, 2))
@@ -90,7 +91,7 @@ def forget_gates(model: SequenceModel, x: torch.Tensor) -> np.ndarray:
 
 
 def gate_summary(f: np.ndarray) -> dict:
-    """Histogram (fractions in GATE_BINS bins over [0, 1]), mean, and the spread of f_t.
+    r"""Histogram (fractions in GATE_BINS bins over $[0, 1]$), mean, and the spread of $f_t$.
 
     >>> s = gate_summary(np.array([[[0.1, 0.95]]]))
     >>> s["mean"], s["frac_above_0.9"], len(s["hist"])

@@ -33,7 +33,8 @@ STACKS = ("plain", "residual", "highway")
 # --8<-- [start:depth]
 def depth_profile(kind: str, depth: int = 50, width: int = 32, *, seed: int = 0,
                   gate_bias: float = -2.0, batch: int = 16) -> np.ndarray:
-    """||dL/dx_l|| for l = 0..depth (index l), L = v . x_depth, W_l ~ N(0, 1/width).
+    r"""$\lVert \partial L/\partial x_l \rVert$ for l = 0..depth (index l), $L = v^\top x_{\text{depth}}$,
+    $W_l \sim N(0, 1/\text{width})$; `kind` is "plain", "residual" or "highway" (module docstring).
 
     >>> p = depth_profile("plain", depth=20, seed=0)
     >>> r = depth_profile("residual", depth=20, seed=0)
@@ -71,8 +72,9 @@ def depth_profile(kind: str, depth: int = 50, width: int = 32, *, seed: int = 0,
 # --8<-- [start:attention]
 def attention_profile(steps: int = 60, hidden: int = 32, *, attend: bool, seed: int = 0,
                       batch: int = 16) -> np.ndarray:
-    """||dy/dh_t|| for t = 1..steps (index t-1) of a tanh RNN at initialisation, read out
-    from h_T alone (attend=False) or through dot-product attention over h_1..h_T.
+    r"""$\lVert \partial y/\partial h_t \rVert$ for t = 1..steps (index t-1) of a tanh RNN at initialisation,
+    read out from $h_T$ alone (attend=False) or through dot-product attention over $h_1..h_T$,
+    $y = W_{hy} \sum_t \alpha_t h_t + b_y$ with $\alpha = \operatorname{softmax}_t(h_T^\top h_t/\sqrt H)$.
 
     >>> a = attention_profile(30, 8, attend=True)
     >>> n = attention_profile(30, 8, attend=False)
