@@ -57,7 +57,7 @@ def _settings(x0, steps, target) -> tuple[float, int, float]:
 
 # --8<-- [start:unroll]
 def unroll(w, b, *, x0: float = X0, steps: int = STEPS) -> np.ndarray:
-    """States x_0..x_T of x_t = w sigmoid(x_{t-1}) + b, shape (T+1, *broadcast(w, b).shape).
+    r"""States $x_0, \dots, x_T$ of $x_t = w\,\sigma(x_{t-1}) + b$, shape (T+1, *broadcast(w, b).shape).
 
     >>> x = unroll(1.0, 0.0, steps=2)
     >>> [f"{v:.4f}" for v in x]
@@ -74,7 +74,11 @@ def unroll(w, b, *, x0: float = X0, steps: int = STEPS) -> np.ndarray:
 
 
 def loss(w, b, *, x0: float = X0, steps: int = STEPS, target: float = TARGET) -> np.ndarray:
-    """L(w, b) = (x_T - target)^2, elementwise over broadcast w and b."""
+    r"""$L(w, b) = (x_T - x^\star)^2$ with $x^\star$ = `target`, elementwise over broadcast w and b.
+
+    >>> [f"{v:.4f}" for v in loss([1.0, 6.0], 0.0, steps=2)]
+    ['0.0024', '26.6263']
+    """
     x0, steps, target = _settings(x0, steps, target)
     return (unroll(w, b, x0=x0, steps=steps)[-1] - target) ** 2
 
@@ -82,7 +86,15 @@ def loss(w, b, *, x0: float = X0, steps: int = STEPS, target: float = TARGET) ->
 # --8<-- [start:loss_and_grad]
 def loss_and_grad(w, b, *, x0: float = X0, steps: int = STEPS,
                   target: float = TARGET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(L, dL/dw, dL/db) by backpropagation through time, elementwise over w and b."""
+    r"""$(L, \partial L/\partial w, \partial L/\partial b)$ by backpropagation through time, elementwise over w and b.
+
+    $\delta_{t-1} = \delta_t\, w\,\sigma'(x_{t-1})$; agrees with a central difference:
+
+    >>> L, dL_dw, dL_db = loss_and_grad(1.0, 0.0, steps=2)
+    >>> fd = (loss(1.0 + 1e-6, 0.0, steps=2) - loss(1.0 - 1e-6, 0.0, steps=2)) / 2e-6
+    >>> f"{float(dL_dw):.6f}", f"{float(fd):.6f}"
+    ('-0.077992', '-0.077992')
+    """
     w, b = _wb(w, b)
     x0, steps, target = _settings(x0, steps, target)
     x = unroll(w, b, x0=x0, steps=steps)               # (T+1, ...)
@@ -99,7 +111,7 @@ def loss_and_grad(w, b, *, x0: float = X0, steps: int = STEPS,
 
 
 def cliff_bias(w, *, x0: float = X0) -> np.ndarray:
-    r"""The bias b at which x_0 is itself a fixed point: b = x_0 - w sigma(x_0).
+    r"""The bias b at which $x_0$ is itself a fixed point: $b = x_0 - w\,\sigma(x_0)$.
 
     If also $w\sigma'(x_0) > 1$, that fixed point is unstable and this b is the cliff: on one
     side x_T runs to the lower stable fixed point, on the other to the upper one.
@@ -114,10 +126,16 @@ def cliff_bias(w, *, x0: float = X0) -> np.ndarray:
 
 def surface(w_values, b_values, *, x0: float = X0, steps: int = STEPS,
             target: float = TARGET) -> dict:
-    """Loss and gradient norm over the grid w_values x b_values.
+    r"""Loss and gradient norm over the grid w_values x b_values.
 
     Returns a dict with `w` (n_w,), `b` (n_b,), `L` (n_w, n_b) and `grad_norm` (n_w, n_b),
-    the Euclidean norm of (dL/dw, dL/db) at every grid point.
+    $\sqrt{(\partial L/\partial w)^2 + (\partial L/\partial b)^2}$ at every grid point.
+    Either side of the cliff at $w = 6$:
+
+    >>> b_c = float(cliff_bias(6.0))
+    >>> grid = surface([6.0], [b_c - 0.01, b_c + 0.01])
+    >>> grid["L"].shape, [f"{v:.3f}" for v in grid["L"][0]]
+    ((1, 2), ['13.285', '2.098'])
     """
     w_values = as_array("w_values", w_values, ndim=1)
     b_values = as_array("b_values", b_values, ndim=1)
@@ -131,11 +149,16 @@ def surface(w_values, b_values, *, x0: float = X0, steps: int = STEPS,
 # --8<-- [start:descend]
 def descend(w0: float, b0: float, *, lr: float, n_steps: int, max_norm: float | None = None,
             x0: float = X0, steps: int = STEPS, target: float = TARGET) -> dict:
-    """Plain gradient descent on L(w, b) from (w0, b0), optionally clipping the gradient norm.
+    r"""Plain gradient descent on L(w, b) from (w0, b0), optionally clipping the gradient norm.
 
-    With max_norm set, a gradient g with ||g|| > max_norm is replaced by g * max_norm / ||g||
-    (same direction, bounded length). Returns arrays `w`, `b`, `L` and `grad_norm`
-    (pre-clip), each of length n_steps + 1 (the last entry has no update after it).
+    With max_norm set, a gradient $g$ with $\lVert g\rVert > c$ ($c$ = max_norm) is replaced by
+    $g\,c/\lVert g\rVert$ (same direction, bounded length). Returns arrays `w`, `b`, `L` and
+    `grad_norm` (pre-clip), each of length n_steps + 1 (the last entry has no update after it).
+    A clipped step moves exactly lr * max_norm:
+
+    >>> run = descend(6.0, float(cliff_bias(6.0)) + 1e-3, lr=0.1, n_steps=1, max_norm=1.0)
+    >>> f"{run['grad_norm'][0]:.2f}", f"{np.hypot(np.diff(run['w']), np.diff(run['b']))[0]:.4f}"
+    ('8.92', '0.1000')
     """
     w, b = real("w0", w0), real("b0", b0)
     lr = real("lr", lr, minimum=0.0, strict_min=True)
