@@ -57,14 +57,26 @@ def _flat(grads: dict) -> np.ndarray:
 
 
 def cosine(a, b) -> float:
-    """cos of the angle between two arrays (flattened)."""
+    r"""$\cos\theta = a^\top b / (\lVert a\rVert\,\lVert b\rVert)$, the cosine of the angle between two arrays (flattened).
+
+    >>> f"{cosine([1, 0], [1, 1]):.4f}"
+    '0.7071'
+    """
     a, b = np.ravel(np.asarray(a, float)), np.ravel(np.asarray(b, float))
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
 # --8<-- [start:directions]
 def clip_directions(grads: dict, max_norm: float, clip_value: float) -> dict:
-    """Pre-clip norm, then norm and cosine with the original after each kind of clipping."""
+    """Pre-clip norm, then norm and cosine with the original after each kind of clipping.
+
+    Clipping by norm keeps the direction (cosine 1); clamping two of three entries turns it:
+
+    >>> g = {"W": np.array([3.0, -0.5]), "b": np.array([4.0])}
+    >>> d = clip_directions(g, max_norm=1.0, clip_value=1.0)
+    >>> {k: f"{v:.4f}" for k, v in d.items() if k.startswith("cos") or k == "norm"}
+    {'norm': '5.0249', 'cos_norm_clip': '1.0000', 'cos_value_clip': '0.9619'}
+    """
     by_norm, norm = clip_by_global_norm(grads, max_norm)
     by_value = clip_by_value(grads, clip_value)
     g = _flat(grads)
@@ -79,7 +91,15 @@ def clip_directions(grads: dict, max_norm: float, clip_value: float) -> dict:
 
 # --8<-- [start:agreement]
 def torch_clip_agreement(grads: dict, max_norm: float) -> dict:
-    """Clip the same gradients with vgp and with torch.nn.utils.clip_grad_norm_ (float64)."""
+    """Clip the same gradients with vgp and with torch.nn.utils.clip_grad_norm_ (float64).
+
+    Differences are reported absolutely and in units in the last place (`np.spacing`).
+
+    >>> g = {"W": np.array([3.0, -0.5]), "b": np.array([4.0])}
+    >>> a = torch_clip_agreement(g, max_norm=1.0)
+    >>> f"{a['vgp_norm']:.6f}", f"{a['torch_norm']:.6f}", a["max_ulp_diff"] <= 2
+    ('5.024938', '5.024938', True)
+    """
     import torch
 
     mine, my_norm = clip_by_global_norm(grads, max_norm)
@@ -141,7 +161,15 @@ def _model(cfg: dict, generator):
 
 # --8<-- [start:run]
 def train_sign_memory(cfg: dict, seed: int, max_norm: float | None) -> dict:
-    """SGD on the sign-memory task; log the loss and the pre-clip global gradient norm."""
+    """SGD on the sign-memory task; log the loss and the pre-clip global gradient norm.
+
+    `max_norm` None trains without clipping. Three iterations of a tiny configuration:
+
+    >>> tiny = dict(EXPERIMENT, hidden=4, steps=10, batch=4, iterations=3, seeds=[0])
+    >>> log = train_sign_memory(tiny, seed=0, max_norm=1.0)
+    >>> {k: len(v) for k, v in log.items()}
+    {'loss': 3, 'grad_norm': 3, 'param_norm': 3}
+    """
     import torch
 
     g = torch.Generator().manual_seed(seed)
@@ -176,6 +204,11 @@ def first_step(cfg: dict | None = None, seed: int = 0) -> dict:
     $\eta\lambda_{\max}$ of the read-out's quadratic loss before and after: the Hessian of the
     MSE with respect to (W_hy, b_y) is $\tfrac{2}{BT}\sum a a^\top$ with $a = (h_t, 1)$, and
     gradient descent on that quadratic diverges when $\eta\lambda_{\max} > 2$.
+
+    >>> tiny = dict(EXPERIMENT, hidden=4, steps=10, batch=4, iterations=3, seeds=[0])
+    >>> info = first_step(tiny)
+    >>> sorted(info["grad_norms"]), 0 <= info["silent_prefix_max"] <= tiny["steps"]
+    (['bias_hh_l0', 'bias_ih_l0', 'bias_y', 'weight_hh_l0', 'weight_hy', 'weight_ih_l0'], True)
     """
     import torch
 
@@ -227,7 +260,19 @@ def _compute(cfg: dict) -> dict:
 
 def experiment(config: dict | None = None) -> dict:
     """The with/without clipping runs (cached). `runs["clipped-0"]["loss"]` etc.; losses that
-    overflowed are stored as the strings 'inf'/'nan' (see `as_float_array`)."""
+    overflowed are stored as the strings 'inf'/'nan' (see `as_float_array`).
+
+    `config` has the keys of `EXPERIMENT` (the page's run). A tiny one, in a scratch cache
+    directory so the page's cached run is left alone:
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = dict(EXPERIMENT, hidden=4, steps=10, batch=4, iterations=3, seeds=[0])
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     result = experiment(tiny)
+    >>> sorted(result["runs"]), len(result["runs"]["clipped-0"]["loss"])
+    (['clipped-0', 'unclipped-0'], 3)
+    """
     cfg = dict(EXPERIMENT if config is None else config)
     return cached("clipping-sign-memory", cfg, _compute, module="vgp.clipping_demo")
 
