@@ -45,7 +45,7 @@ ACTIVATION = {"small_random": "tanh", "orthogonal": "tanh", "identity": "relu"}
 
 
 def recurrent_matrix(kind: str, cfg: dict, seed: int) -> np.ndarray:
-    """W_hh (H, H) of initialisation `kind`.
+    r"""$W_{hh}$ (H, H) of initialisation `kind`: $N(0, \sigma^2)$ entries, Haar orthogonal, or $I$.
 
     >>> W = recurrent_matrix("orthogonal", EXPERIMENT, seed=0)
     >>> f"{spectral_norm(W):.6f}", f"{np.linalg.svd(W, compute_uv=False).min():.6f}"
@@ -61,7 +61,14 @@ def recurrent_matrix(kind: str, cfg: dict, seed: int) -> np.ndarray:
 
 
 def build(kind: str, cfg: dict, seed: int):
-    """(rnn, readout) torch modules in float64 with W_hh from `recurrent_matrix`."""
+    """(rnn, readout) torch modules in float64 with W_hh from `recurrent_matrix`.
+
+    >>> tiny = dict(EXPERIMENT, hidden=4, length=6, batch=4, iterations=2, seeds=[0],
+    ...             profile_batch=4, eval_batch=8)
+    >>> rnn, out = build("identity", tiny, seed=0)
+    >>> rnn.nonlinearity, rnn.weight_hh_l0.diagonal().tolist()
+    ('relu', [1.0, 1.0, 1.0, 1.0])
+    """
     import torch
 
     H = cfg["hidden"]
@@ -78,7 +85,20 @@ def build(kind: str, cfg: dict, seed: int):
 
 
 def to_params(rnn, out) -> RNNParams:
-    """The torch modules as `vgp.rnn.RNNParams` (torch's two biases summed into b_h)."""
+    r"""The torch modules as `vgp.rnn.RNNParams` (torch's two biases summed into $b_h = b_{ih} + b_{hh}$).
+
+    The NumPy forward pass with these parameters reproduces torch's hidden states:
+
+    >>> import torch
+    >>> from vgp.rnn import forward
+    >>> tiny = dict(EXPERIMENT, hidden=4, length=6, batch=4, iterations=2, seeds=[0],
+    ...             profile_batch=4, eval_batch=8)
+    >>> rnn, out = build("orthogonal", tiny, seed=0)
+    >>> x = torch.rand(3, 6, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    >>> h_numpy = forward(to_params(rnn, out), x.numpy()).h[:, 1:]      # h_1..h_T
+    >>> bool(np.allclose(h_numpy, rnn(x)[0].detach().numpy()))
+    True
+    """
     d = {k: v.detach().numpy().copy() for k, v in rnn.named_parameters()}
     return RNNParams(W_xh=d["weight_ih_l0"], W_hh=d["weight_hh_l0"],
                      b_h=d["bias_ih_l0"] + d["bias_hh_l0"],
@@ -88,7 +108,21 @@ def to_params(rnn, out) -> RNNParams:
 # --8<-- [start:profile]
 def log10_profile(params: RNNParams, x: np.ndarray, target: np.ndarray, activation: str) -> np.ndarray:
     r"""Batch mean of $\log_{10}\lVert \partial \ell_b/\partial h_t\rVert$, t = 1..T,
-    $\ell_b = (y_{b,T} - \text{target}_b)^2$; x (B, T, 2), target (B,)."""
+    $\ell_b = (y_{b,T} - \text{target}_b)^2$; x (B, T, 2), target (B,).
+
+    At the last step $\partial \ell_b/\partial h_T = 2 (y_{b,T} - \text{target}_b)\, W_{hy}^\top$:
+
+    >>> from vgp.rnn import forward
+    >>> tiny = dict(EXPERIMENT, hidden=4, length=6, batch=4, iterations=2, seeds=[0],
+    ...             profile_batch=4, eval_batch=8)
+    >>> p = to_params(*build("orthogonal", tiny, seed=0))
+    >>> x, target = np.random.default_rng(0).random((3, 6, 2)), np.ones(3)
+    >>> prof = log10_profile(p, x, target, "tanh")
+    >>> y_T = forward(p, x).y[:, -1, 0]
+    >>> direct = np.log10(np.abs(2 * (y_T - target)) * np.linalg.norm(p.W_hy[0])).mean()
+    >>> prof.shape, f"{prof[-1]:.6f}" == f"{direct:.6f}"
+    ((6,), True)
+    """
     from vgp.rnn import forward
 
     y_T = forward(params, x, activation=activation).y[:, -1, 0]     # (B,)
@@ -100,7 +134,16 @@ def log10_profile(params: RNNParams, x: np.ndarray, target: np.ndarray, activati
 
 # --8<-- [start:train]
 def train_one(kind: str, cfg: dict, seed: int) -> dict:
-    """Train one initialisation on the adding problem; profiles at the start and the end."""
+    r"""Train one initialisation on the adding problem; profiles at the start and the end.
+
+    Adam on the MSE $(y_T - \text{target})^2$ at the last step, global norm clipped to `max_norm`.
+
+    >>> tiny = dict(EXPERIMENT, hidden=4, length=6, batch=4, iterations=2, seeds=[0],
+    ...             profile_batch=4, eval_batch=8)
+    >>> run = train_one("orthogonal", tiny, seed=0)
+    >>> len(run["loss"]), run["profile_init"].shape, f"{run['radius'][0]:.4f}"
+    (2, (6,), '1.0000')
+    """
     import torch
 
     from vgp.tasks import adding_batch
@@ -150,6 +193,19 @@ def _compute(cfg: dict) -> dict:
 
 
 def experiment(config: dict | None = None) -> dict:
-    """All three initialisations, every seed, same config (cached); runs["identity-0"] etc."""
+    """All three initialisations, every seed, same config (cached); runs["identity-0"] etc.
+
+    `config` has the keys of `EXPERIMENT` (the page's comparison). A tiny one, in a scratch
+    cache directory so the page's cached comparison is left alone:
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = dict(EXPERIMENT, hidden=4, length=6, batch=4, iterations=2, seeds=[0],
+    ...             profile_batch=4, eval_batch=8)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     result = experiment(tiny)
+    >>> sorted(result["runs"])
+    ['identity-0', 'orthogonal-0', 'small_random-0']
+    """
     cfg = dict(EXPERIMENT if config is None else config)
     return cached("init-compare-adding", cfg, _compute, module="vgp.init_compare")
