@@ -145,7 +145,12 @@ def swamping(C, horizon: int) -> dict:
 
     `C` (T, ...) holds the terms in time order; both sums run from the most recent term
     backwards, as BPTT accumulates them. Returns the largest term norm beyond the horizon
-    relative to the most recent one, and whether the two float64 sums are equal bit for bit.
+    relative to the most recent one, and whether the two float64 sums are equal bit for bit:
+    is $\mathrm{fl}\big(\sum_{k=1}^{T} C_k\big) = \mathrm{fl}\big(\sum_{k=T-m+1}^{T} C_k\big)$ with $m$ = `horizon`?
+
+    >>> r = swamping(np.array([1e-30, 1e-3, 1.0]), horizon=2)
+    >>> r["identical"], r["relative_far"]
+    (True, 1e-30)
     """
     C = as_array("C", C)
     T = C.shape[0]
@@ -180,8 +185,12 @@ SWAMP = {"hidden": 16, "steps": 200, "radius": 0.9, "seed": 0}
 
 
 def swamping_example(**overrides) -> np.ndarray:
-    """`contributions_to_dW_hh` (T, H, H) for the tanh RNN of `SWAMP`: random N(0, 1) inputs,
-    loss at the last step with dL/dy_T = 1."""
+    r"""`contributions_to_dW_hh` (T, H, H) for the tanh RNN of `SWAMP`: random $N(0, 1)$ inputs,
+    loss at the last step with $\partial L/\partial y_T = 1$. Keywords override `SWAMP`.
+
+    >>> swamping_example(steps=20).shape
+    (20, 16, 16)
+    """
     cfg = {**SWAMP, **overrides}
     p = init_params(1, cfg["hidden"], 1, seed=cfg["seed"], radius=cfg["radius"])
     x = np.random.default_rng(cfg["seed"]).standard_normal((cfg["steps"], 1))   # (T, D=1)
