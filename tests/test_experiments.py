@@ -13,10 +13,14 @@ TINY = dict(hidden=6, steps=4, batch=4, eval_batch=8, profile_batch=2)
 
 @pytest.fixture
 def tiny(monkeypatch, tmp_path):
+    """A registry holding only tiny experiments (so a cache miss never trains the real set)."""
     monkeypatch.setenv("VGP_CACHE_DIR", str(tmp_path))
     runs = (RunConfig(task="copy", cell="rnn", delay=2, n_symbols=2, alphabet=3, **TINY),
             RunConfig(task="adding", cell="lstm", delay=5, forget_bias=1.0, **TINY))
-    monkeypatch.setitem(EXPERIMENTS, "tiny", Experiment("tiny", "two tiny runs", runs))
+    registry = {"tiny": Experiment("tiny", "two tiny runs", runs),
+                "other": Experiment("other", "one more", (
+                    RunConfig(task="adding", cell="gru", delay=4, **TINY),))}
+    monkeypatch.setattr(experiments, "EXPERIMENTS", registry)
     return tmp_path
 
 
@@ -44,16 +48,17 @@ def test_home_runs_are_shared_with_the_adding_sweep():
 
 def test_result_computes_once_then_reads(tiny, monkeypatch):
     first = result("tiny", jobs=1)
-    assert len(first["rows"]) == 2 and len(list(tiny.glob("*.json"))) == 2
+    # a miss fills every experiment of the registry: 2 + 1 runs
+    assert len(first["rows"]) == 2 and len(list(tiny.glob("*.json"))) == 3
     monkeypatch.setattr(experiments, "train", lambda *a, **k: pytest.fail("recomputed"))
     assert result("tiny", jobs=1) == first
 
 
 def test_only_changed_runs_recompute(tiny, monkeypatch):
     result("tiny", jobs=1)
-    old = EXPERIMENTS["tiny"].runs
+    old = experiments.EXPERIMENTS["tiny"].runs
     changed = (old[0], RunConfig(**{**old[1].as_dict(), "delay": 7}))
-    monkeypatch.setitem(EXPERIMENTS, "tiny", Experiment("tiny", "", changed))
+    monkeypatch.setitem(experiments.EXPERIMENTS, "tiny", Experiment("tiny", "", changed))
     computed = experiments.compute(runs_of("tiny"), jobs=1)
     assert computed == [changed[1]]
 
@@ -73,7 +78,8 @@ def test_seed_override(tiny):
 
 
 def test_summary_single_run_keys(tiny, monkeypatch):
-    monkeypatch.setitem(EXPERIMENTS, "one", Experiment("one", "", EXPERIMENTS["tiny"].runs[:1]))
+    reg = experiments.EXPERIMENTS
+    monkeypatch.setitem(reg, "one", Experiment("one", "", reg["tiny"].runs[:1]))
     r = result("one", jobs=1)
     assert r["chance"] == pytest.approx(1 / 3)
     assert 0.0 <= r["recall_accuracy"] <= 1.0
@@ -91,6 +97,17 @@ def test_fails_at_lists_unsolved_delays():
     s = summarise("x", "", [fake("rnn", 10, 0.1), fake("rnn", 20, 0.9), fake("lstm", 20, 0.2)])
     assert s["fails_at"] == {"rnn": [20], "lstm": []}
     assert summarise_run(fake("rnn", 1, 0.5))["solved"]
+
+
+def test_longest_runs_first_and_skip_when_locked(tiny):
+    runs = experiments.EXPERIMENTS["tiny"].runs
+    assert experiments.cost(runs[0]) != experiments.cost(runs[1])
+    cfg = runs[0]
+    with experiments._lock(cfg) as got:
+        assert got
+        assert experiments._run_if_free(cfg) is False      # held elsewhere: skipped
+    assert not experiments.is_cached(cfg)
+    assert experiments._run_if_free(cfg) is True and experiments.is_cached(cfg)
 
 
 @pytest.mark.parametrize("call, exc", [

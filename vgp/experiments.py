@@ -104,14 +104,20 @@ def is_cached(cfg: RunConfig) -> bool:
 
 
 @contextlib.contextmanager
-def _lock(cfg: RunConfig):
-    """Only one process computes a given run; others wait and then read the cache."""
+def _lock(cfg: RunConfig, *, wait: bool = True):
+    """Only one process computes a given run; others wait (or, with wait=False, skip it).
+
+    Yields whether the lock was taken."""
     path = cache.cache_dir() / f"{run_name(cfg)}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -125,8 +131,26 @@ def run(cfg: RunConfig, progress=None) -> dict:
                             lambda d: train(RunConfig(**d), progress), module=MODULE)
 
 
-def _run_quiet(cfg: RunConfig) -> None:     # worker entry point (spawned process)
-    run(cfg)
+def _run_if_free(cfg: RunConfig) -> bool:
+    """Worker entry point: compute `cfg` unless another process is already computing it."""
+    with _lock(cfg, wait=False) as free:
+        if free:
+            cache.cached(run_name(cfg), cfg.as_dict(), lambda d: train(RunConfig(**d)),
+                         module=MODULE)
+    return free
+
+
+def cost(cfg: RunConfig) -> float:
+    """Rough relative cost of a run (steps x sequence length x batch and cell factors),
+    used to start the longest runs first."""
+    T = 2 * cfg.n_symbols + cfg.delay + 1 if cfg.task == "copy" else cfg.delay
+    cell = {"rnn": 1.0, "lstm": 1.2, "gru": 2.0}[cfg.cell]
+    return (cfg.steps + 5) * T * (cfg.batch / 32) ** 0.7 * cell
+
+
+def all_runs() -> tuple[RunConfig, ...]:
+    """Every distinct run of every named experiment."""
+    return tuple(dict.fromkeys(c for exp in EXPERIMENTS.values() for c in exp.runs))
 
 
 def runs_of(name: str, *, seed: int | None = None) -> tuple[RunConfig, ...]:
@@ -139,29 +163,36 @@ def runs_of(name: str, *, seed: int | None = None) -> tuple[RunConfig, ...]:
 
 
 def compute(runs, *, jobs: int = JOBS) -> list[RunConfig]:
-    """Compute the runs that are not cached, `jobs` processes at a time; return them."""
+    """Compute the runs that are not cached, longest first, `jobs` processes at a time.
+
+    Returns the runs that were missing. A run another process is already computing is
+    skipped by the workers and waited for at the end, so parallel builds never duplicate work.
+    """
     jobs = integer("jobs", jobs, minimum=1)
-    missing = list(dict.fromkeys(c for c in runs if not is_cached(c)))
+    missing = sorted(dict.fromkeys(c for c in runs if not is_cached(c)), key=cost, reverse=True)
     if len(missing) > 1 and jobs > 1:
         ctx = get_context("spawn")        # fresh interpreters: no forked torch thread pools
         with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=ctx) as ex:
-            list(ex.map(_run_quiet, missing))
-    else:
-        for cfg in missing:
-            run(cfg)
+            list(ex.map(_run_if_free, missing, chunksize=1))
+    for cfg in missing:
+        run(cfg)                           # waits for runs computed elsewhere; computes leftovers
     return missing
 
 
 def result(name: str, *, seed: int | None = None, jobs: int = JOBS) -> dict:
-    """Summary dict of experiment `name` (see `vgp.summaries.summarise`), computing the
-    runs that are not cached first (`jobs` at a time).
+    """Summary dict of experiment `name` (see `vgp.summaries.summarise`).
+
+    If a run of `name` is not cached, every missing run of every experiment is computed
+    first (`jobs` at a time, longest first): a cold build needs them all, and one pool keeps
+    both cores busy. With `seed`, only this experiment's runs, repeated with that seed.
 
     >>> sorted(get("claim-c25-copy").runs[0].as_dict())[:4]   # result() of it is read on the pages
     ['alphabet', 'batch', 'cell', 'clip']
     """
     exp = get(name)
     runs = runs_of(name, seed=seed)
-    compute(runs, jobs=jobs)
+    if not all(is_cached(c) for c in runs):
+        compute(runs + (all_runs() if seed is None else ()), jobs=jobs)
     return summarise(exp.name, exp.description, [run(c) for c in runs])
 
 
