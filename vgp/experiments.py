@@ -34,6 +34,13 @@ JOBS = 2                        # worker processes for missing runs (one torch t
 
 @dataclass(frozen=True)
 class Experiment:
+    """A named experiment: a one-line description and the `RunConfig` of every run.
+
+    >>> exp = get("claim-c25-copy")
+    >>> exp.name, len(exp.runs), exp.runs[0].cell, exp.runs[0].delay
+    ('claim-c25-copy', 1, 'rnn', 20)
+    """
+
     name: str
     description: str
     runs: tuple[RunConfig, ...]
@@ -86,12 +93,26 @@ EXPERIMENTS = {e.name: e for e in (
 
 
 def run_name(cfg: RunConfig) -> str:
-    """Cache name of one run: task, cell and a hash of the full config."""
+    """Cache name of one run: task, cell and a hash of the full config.
+
+    >>> name = run_name(RunConfig("copy", "lstm", delay=20))
+    >>> name[:10], len(name), name == run_name(RunConfig("copy", "lstm", delay=20, seed=1))
+    ('copy-lstm-', 20, False)
+    """
     blob = json.dumps(cfg.as_dict(), sort_keys=True).encode()
     return f"{cfg.task}-{cfg.cell}-{hashlib.sha256(blob).hexdigest()[:10]}"
 
 
 def get(name: str) -> Experiment:
+    """The experiment called `name` (a key of `EXPERIMENTS`); KeyError names the known ones.
+
+    >>> get("copy-delays").description
+    'Copying task: RNN, LSTM, GRU against the delay'
+    >>> get("copy-delay")
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown experiment 'copy-delay'; known: ...
+    """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     if name not in EXPERIMENTS:
@@ -100,6 +121,19 @@ def get(name: str) -> Experiment:
 
 
 def is_cached(cfg: RunConfig) -> bool:
+    """True if run `cfg` is on disk for the current code, so `run` only reads it.
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = RunConfig("adding", "rnn", delay=4, hidden=4, steps=2, batch=4, eval_batch=8,
+    ...                  profile_batch=4)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     before = is_cached(tiny)
+    ...     _ = run(tiny)
+    ...     after = is_cached(tiny)
+    >>> before, after
+    (False, True)
+    """
     return cache.path_for(run_name(cfg), cfg.as_dict(), MODULE).is_file()
 
 
@@ -123,7 +157,19 @@ def _lock(cfg: RunConfig, *, wait: bool = True):
 
 
 def run(cfg: RunConfig, progress=None) -> dict:
-    """The result of one run, from the cache or computed (and cached)."""
+    """The result of one run, from the cache or computed (and cached).
+
+    The dict `vgp.train.train` returns. A two-step run, in a scratch cache directory:
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = RunConfig("adding", "rnn", delay=4, hidden=4, steps=2, batch=4, eval_batch=8,
+    ...                  profile_batch=4)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     r = run(tiny)
+    >>> len(r["loss"]), r["config"] == tiny.as_dict()
+    (2, True)
+    """
     if not isinstance(cfg, RunConfig):
         raise TypeError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
     with _lock(cfg):
@@ -141,20 +187,36 @@ def _run_if_free(cfg: RunConfig) -> bool:
 
 
 def cost(cfg: RunConfig) -> float:
-    """Rough relative cost of a run (steps x sequence length x batch and cell factors),
-    used to start the longest runs first."""
+    r"""Rough relative cost of a run (steps x sequence length x batch and cell factors),
+    used to start the longest runs first: $(\text{steps} + 5)\, L\, (B/32)^{0.7}\, c_{\text{cell}}$.
+
+    >>> rnn, gru = RunConfig("adding", "rnn", delay=20), RunConfig("adding", "gru", delay=20)
+    >>> cost(gru) / cost(rnn), cost(RunConfig("adding", "rnn", delay=30)) / cost(rnn)
+    (2.0, 1.5)
+    """
     T = 2 * cfg.n_symbols + cfg.delay + 1 if cfg.task == "copy" else cfg.delay
     cell = {"rnn": 1.0, "lstm": 1.2, "gru": 2.0}[cfg.cell]
     return (cfg.steps + 5) * T * (cfg.batch / 32) ** 0.7 * cell
 
 
 def all_runs() -> tuple[RunConfig, ...]:
-    """Every distinct run of every named experiment."""
+    """Every distinct run of every named experiment.
+
+    Runs that two experiments share appear once:
+
+    >>> n = sum(len(exp.runs) for exp in EXPERIMENTS.values())
+    >>> len(all_runs()) == len(set(all_runs())), len(all_runs()) < n
+    (True, True)
+    """
     return tuple(dict.fromkeys(c for exp in EXPERIMENTS.values() for c in exp.runs))
 
 
 def runs_of(name: str, *, seed: int | None = None) -> tuple[RunConfig, ...]:
-    """The run configs of experiment `name`; with `seed`, each run repeated with that seed."""
+    """The run configs of experiment `name`; with `seed`, each run repeated with that seed.
+
+    >>> len(runs_of("copy-delays")), {c.seed for c in runs_of("copy-delays", seed=3)}
+    (9, {3})
+    """
     runs = get(name).runs
     if seed is None:
         return runs
@@ -167,6 +229,15 @@ def compute(runs, *, jobs: int = JOBS) -> list[RunConfig]:
 
     Returns the runs that were missing. A run another process is already computing is
     skipped by the workers and waited for at the end, so parallel builds never duplicate work.
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = RunConfig("adding", "rnn", delay=4, hidden=4, steps=2, batch=4, eval_batch=8,
+    ...                  profile_batch=4)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     first, second = compute([tiny], jobs=1), compute([tiny], jobs=1)
+    >>> len(first), second
+    (1, [])
     """
     jobs = integer("jobs", jobs, minimum=1)
     missing = sorted(dict.fromkeys(c for c in runs if not is_cached(c)), key=cost, reverse=True)
@@ -202,6 +273,20 @@ def timings() -> dict:
     Keys: per_experiment {name: seconds}, per_experiment_cpu, total, cpu_total, runs, steps.
     Seconds are the wall times the runs took when they were computed (in whatever process and
     under whatever load that was); cpu_* are the CPU times of the same runs.
+
+    It computes every missing run first, so the example swaps in two tiny experiments that
+    share their only run (scratch cache directory):
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> tiny = RunConfig("adding", "rnn", delay=4, hidden=4, steps=2, batch=4, eval_batch=8,
+    ...                  profile_batch=4)
+    >>> two = {"a": Experiment("a", "first", (tiny,)), "b": Experiment("b", "second", (tiny,))}
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"VGP_CACHE_DIR": tmp}):
+    ...     with mock.patch.dict(EXPERIMENTS, two, clear=True):
+    ...         t = timings()
+    >>> t["runs"], t["steps"], t["per_experiment"]["b"]
+    (1, 2, 0.0)
     """
     seen: set[str] = set()
     out = {"per_experiment": {}, "per_experiment_cpu": {}, "runs": 0, "steps": 0}
