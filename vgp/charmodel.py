@@ -69,7 +69,7 @@ def encode(text: str, vocab: str) -> np.ndarray:
 
 
 def one_hot(codes, V: int) -> np.ndarray:
-    """One-hot encoding: integer array (...) -> float array (..., V).
+    """One-hot encoding: integer array (...) -> float array (..., V); code $c$ becomes $e_c$.
 
     >>> one_hot(np.array([2, 0]), 3).tolist()
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]

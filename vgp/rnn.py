@@ -83,9 +83,10 @@ class RNNParams:
 
 def init_params(input_size: int, hidden_size: int, output_size: int, *, seed: int,
                 radius: float | None = None, scale: float = 1.0) -> RNNParams:
-    """Random parameters: entries N(0, scale^2 / fan_in), biases zero.
+    r"""Random parameters: entries $N(0, s^2/\text{fan\_in})$ with $s$ = `scale`, biases zero.
 
-    If `radius` is given, W_hh is rescaled to exactly that spectral radius.
+    If `radius` is given, $W_{hh}$ is rescaled to exactly that spectral radius,
+    $W_{hh} \leftarrow W_{hh}\, r/\rho(W_{hh})$.
 
     >>> p = init_params(3, 4, 2, seed=0, radius=0.9)
     >>> p.sizes

@@ -107,11 +107,12 @@ def make_model(hidden: int, generator):
 
 # --8<-- [start:tbptt]
 def tbptt_epoch(rnn, out, optimizer, x, lag: int, k: int) -> list[float]:
-    """One pass of truncated BPTT over a stream x (B, lag + N): chunks of k steps.
+    r"""One pass of truncated BPTT over a stream x (B, lag + N): chunks of k steps.
 
     The state is carried across chunks but detached, so each backward pass stops at the
     chunk boundary. Returns the loss of every chunk: the mean binary cross-entropy of its
-    k logits against the bits `lag` steps back. A stream of 12 supervised steps is 3 chunks of 4:
+    k logits $o_t$ against the bits `lag` steps back,
+    $-\frac{1}{Bk}\sum_{b,t} \big[x_{t-\text{lag}} \ln \sigma(o_t) + (1 - x_{t-\text{lag}}) \ln(1 - \sigma(o_t))\big]$. A stream of 12 supervised steps is 3 chunks of 4:
 
     >>> import torch
     >>> rnn, out = make_model(4, torch.Generator().manual_seed(0))

@@ -168,7 +168,8 @@ def swamping(C, horizon: int) -> dict:
 
 def lost_horizon(C) -> int:
     r"""Smallest horizon m such that the float64 sum of all T terms of `C` (T, ...) equals,
-    bit for bit, the sum of the m most recent terms: everything older than m steps is lost.
+    bit for bit, the sum of the m most recent terms: everything older than m steps is lost,
+    $\min\{m : \mathrm{fl}(\sum_{k=1}^{T} C_k) = \mathrm{fl}(\sum_{k=T-m+1}^{T} C_k)\}$.
 
     >>> lost_horizon(np.array([1e-30, 1e-3, 1.0]))      # the 1e-30 term changes nothing
     2
