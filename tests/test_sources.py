@@ -41,3 +41,22 @@ def test_hash_changes_with_a_dependency_and_not_with_an_unrelated_module(tmp_pat
 def test_unknown_modules_are_rejected(bad):
     with pytest.raises(ValueError, match="module"):
         _sources.module_path(bad)
+
+
+def test_docstrings_comments_and_layout_do_not_change_the_hash(tmp_path, monkeypatch):
+    pkg = tmp_path / "vgp"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    mod = pkg / "m.py"
+    mod.write_text('"""Doc."""\ndef f(x):\n    """Old words."""\n    return x + 1\n')
+    monkeypatch.setattr(_sources, "PACKAGE_ROOT", pkg)
+    _sources._direct_imports.cache_clear()
+    before = _sources.source_hash("vgp.m")
+    mod.write_text('"""New doc."""\n\n\ndef f(x):  # a comment\n    """New words, $x+1$."""\n'
+                   '    return (x\n            + 1)\n')
+    assert _sources.source_hash("vgp.m") == before
+    mod.write_text('def f(x):\n    return x + 2\n')
+    assert _sources.source_hash("vgp.m") != before
+    mod.write_text('def f(x):\n    """Only a docstring."""\n')   # body becomes `pass`
+    assert _sources.source_hash("vgp.m") != before
+    _sources._direct_imports.cache_clear()

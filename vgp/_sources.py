@@ -1,9 +1,11 @@
 """Hash of the `vgp` source a piece of code depends on: the cache key of figures and experiments.
 
-`source_hash("vgp.figures.recurrence")` hashes that module's file together with every `vgp`
+`source_hash("vgp.figures.recurrence")` hashes that module's code together with every `vgp`
 module it imports, directly or transitively (found by reading the source with `ast`, so no
-module is imported and nothing heavy like torch is loaded). Change any line of any of those
-files and the hash changes; change an unrelated module and it does not.
+module is imported and nothing heavy like torch is loaded). Change the code of any of those
+modules and the hash changes; change an unrelated module, or only a docstring, a comment or
+the layout, and it does not: what is hashed is the syntax tree without docstrings, so that
+editing documentation never triggers minutes of recomputation.
 """
 
 from __future__ import annotations
@@ -72,6 +74,18 @@ def dependencies(module: str) -> list[str]:
     return sorted(seen)
 
 
+def code_fingerprint(path: Path) -> bytes:
+    """The module's syntax tree with docstrings removed (comments and layout never reach it)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False).encode()
+
+
 def library_versions() -> dict[str, str]:
     """Installed versions of the numerical libraries results depend on."""
     out = {}
@@ -90,7 +104,7 @@ def source_hash(*modules: str, extra: str = "") -> str:
     deps = sorted({d for m in modules for d in dependencies(m)})
     for m in deps:
         h.update(m.encode())
-        h.update(module_path(m).read_bytes())
+        h.update(code_fingerprint(module_path(m)))
     for lib, ver in library_versions().items():
         h.update(f"{lib}={ver}".encode())
     h.update(extra.encode())
