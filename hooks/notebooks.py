@@ -42,7 +42,7 @@ _CODE = re.compile(r'<div class="highlight-ipynb[^"]*"><pre><span></span>(.*?)</
 _IMG = re.compile(r'(<div class="jp-RenderedImage[^"]*">\s*<img )')
 
 
-def _colab(config, name: str) -> str:
+def _colab(name: str) -> str:
     return f"{notebooks.COLAB}/{notebooks.GITHUB}/blob/main/docs/notebooks/{name}.ipynb"
 
 
@@ -76,7 +76,7 @@ def on_page_markdown(markdown, page, config, files):
     line = (f'<p class="vgp-notebook-links" markdown="span">Run this lesson: '
             f'[companion notebook](../notebooks/{name}.ipynb) · '
             f'<a href="../../notebooks/{name}/{name}.ipynb" download>download .ipynb</a> · '
-            f'<a href="{html.escape(_colab(config, name))}">open in Colab</a></p>')
+            f'<a href="{html.escape(_colab(name))}">open in Colab</a></p>')
     # right under the page title, or at the top if the page has none
     title = re.search(r"^# .*$", markdown, re.MULTILINE)
     at = title.end() if title else 0
@@ -106,7 +106,7 @@ def on_page_content(content, page, config, files):
     lesson = f"../../lessons/{name}/"
     bar = (f'<p class="vgp-notebook-actions">'
            f'<a class="md-button md-button--primary" href="{name}.ipynb" download>Download the notebook (.ipynb)</a> '
-           f'<a class="md-button" href="{html.escape(_colab(config, name))}">Open in Colab</a> '
+           f'<a class="md-button" href="{html.escape(_colab(name))}">Open in Colab</a> '
            f'<a class="md-button" href="{lesson}">Back to the lesson</a></p>'
            f'<p class="vgp-notebook-note">Executed when this site was built, against the '
            f'<code>vgp</code> code of the same commit.</p>')

@@ -55,21 +55,21 @@ def test_key_follows_notebook_text_and_vgp_sources(tmp_path, monkeypatch):
 
     real = sources.module_path
 
-    def edited(module):                                            # a vgp module it imports
+    def edited(module):                       # vgp.rnn, which the notebook imports, edited
         path = real(module)
-        if module == "vgp.rnn":
-            fake = tmp_path / "rnn.py"
-            fake.write_text(path.read_text() + "\n# edited\n")
-            return fake
-        return path
+        if module != "vgp.rnn":
+            return path
+        fake = tmp_path / "rnn.py"
+        fake.write_text(path.read_text(encoding="utf-8") + "\n_EDITED = 1\n", encoding="utf-8")
+        return fake
 
-    calls = []
-    monkeypatch.setattr(notebooks, "source_hash",
-                        lambda *modules, extra: calls.append((modules, extra)) or "k")
-    notebooks.key(src)                       # the vgp code it imports keys it too
-    modules, extra = calls[0]
-    assert "vgp.rnn" in modules and "vgp.notebooks" in modules
-    assert src.read_text(encoding="utf-8") in extra
+    before = notebooks.key(src)
+    monkeypatch.setattr(sources, "module_path", edited)
+    sources._direct_imports.cache_clear()
+    try:
+        assert notebooks.key(src) != before
+    finally:
+        sources._direct_imports.cache_clear()
 
 
 def test_vgp_modules_reads_imports_and_skips_magics():
