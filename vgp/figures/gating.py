@@ -44,8 +44,9 @@ def trained_lstms() -> dict:
     "gating-cell-gradient-init",
     alt=("Log-scale gradient norm against distance from the loss at initialisation, 100 steps. "
          "The vanilla RNN's hidden-state gradient falls fastest; the LSTM cell-state gradient "
-         "with forget bias 0 falls slower, with bias 1 slower still, and with bias 3 it stays "
-         "within about two orders of magnitude over 100 steps."),
+         "with forget bias 0 and the GRU's hidden-state gradient fall slightly slower, the LSTM "
+         "with bias 1 much slower, and with bias 3 the curve stays nearly flat over the 100 "
+         "steps."),
     caption=("At initialisation, adding problem, $T=100$, geometric mean over 3 seeds: "
              "$\\lVert\\partial L/\\partial c_t\\rVert$ through the LSTM cell state for three "
              "forget-gate biases, and $\\lVert\\partial L/\\partial h_t\\rVert$ for the vanilla "
@@ -67,7 +68,8 @@ def cell_gradient_init():
     "gating-forget-gates",
     alt=("Histograms of forget-gate values f_t over all units and steps, for LSTMs with forget "
          "bias 0 and 1, before and after training on the adding problem. Before training the "
-         "values cluster near 0.5 and 0.73; after training they spread out over the interval."),
+         "values cluster tightly near sigma(0) and sigma(1); after training they spread out "
+         "over much of the interval, with a few entries close to 1."),
     caption=("The diagonal of $\\partial c_t/\\partial c_{t-1}=\\operatorname{diag}(f_t)$: "
              "forget-gate values over every unit, step and sequence of a batch, at "
              "initialisation (left) and after training on adding, $T=40$ (right). A vector "
@@ -174,8 +176,8 @@ def depth_paths():
     "gating-attention",
     alt=("Log-scale gradient norm reaching each hidden state of a tanh RNN against distance from "
          "the output, 60 steps, at initialisation. Read out from the last state only, the "
-         "gradient falls by more than ten orders of magnitude; read out through attention over "
-         "all states, it is flat."),
+         "gradient falls by many orders of magnitude; read out through attention over all "
+         "states, it is nearly flat."),
     caption=("A 32-unit tanh RNN at initialisation, 60 steps: "
              "$\\lVert\\partial y/\\partial h_t\\rVert$ when the output reads $h_T$ only, and "
              "when it reads an attention-weighted sum of all $h_t$."),
