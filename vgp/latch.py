@@ -2,8 +2,9 @@ r"""The latch of Bengio, Simard & Frasconi (1994): one tanh unit remembering one
 
 $$ h_t = \tanh(w\,h_{t-1} + u_t) $$
 
-With no input ($u_t = 0$) the fixed points solve $h^* = \tanh(w h^*)$. For $w \le 1$ the
-only one is $h^* = 0$: whatever was stored decays away. For $w > 1$ two more appear,
+With no input ($u_t = 0$) the fixed points solve $h^* = \tanh(w h^*)$. For $|w| \le 1$ the
+only one is $h^* = 0$ and it attracts every state: whatever was stored decays away (for
+$w < -1$ the state flips sign every step instead of holding it). For $w > 1$ two more appear,
 $\pm h^*$ with $h^* > 0$, and they are stable: a bit stored as the sign of $h$ survives
 small perturbations. The derivative of one step at a fixed point is
 
