@@ -52,8 +52,11 @@ def audit(exe: Path, url: str, preset: str) -> dict:
                f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={FLAGS}"]
         if preset == "desktop":
             cmd.append("--preset=desktop")
-        subprocess.run(cmd, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        run = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, text=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if run.returncode != 0 or not out.is_file():
+            return {"scores": dict.fromkeys(CATEGORIES), "failing_audits": [],
+                    "metrics": {}, "error": run.stderr.strip().splitlines()[-3:]}
         report = json.loads(out.read_text())
     scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
     failing = []
@@ -101,8 +104,8 @@ def main(argv=None) -> int:
             r = audit(exe, origin + path, args.preset)
             results[path] = r
             s = r["scores"]
-            print(f"| {path} | " + " | ".join(f"{s[c]:.2f}" for c in CATEGORIES) + " |",
-                  flush=True)
+            print(f"| {path} | " + " | ".join("error" if s[c] is None else f"{s[c]:.2f}"
+                                              for c in CATEGORIES) + " |", flush=True)
             if m := misses(s, args.preset):
                 bad.append((path, m, r["failing_audits"], r["metrics"]))
     if args.json:
@@ -110,6 +113,8 @@ def main(argv=None) -> int:
     for path, m, failing, metrics in bad:
         print(f"\n{path}: {'; '.join(m)}\n  failing audits: {', '.join(failing) or '-'}"
               f"\n  metrics: {metrics}")
+        if results[path].get("error"):
+            print("  lighthouse failed: " + " / ".join(results[path]["error"]))
     return 1 if (args.check and bad) else 0
 
 
