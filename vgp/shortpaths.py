@@ -8,8 +8,8 @@ every step), averaged over a batch:
   a product of $L$ of them shrinks like an RNN's;
 * **residual** (He et al. 2016), $x_l = x_{l-1} + \tanh(W_l x_{l-1})$: the Jacobian is
   $I + \operatorname{diag}(\tanh')W_l$, the identity is a path that never shrinks;
-* **highway** (Srivastava, Greff & Schmidhuber 2015), $x_l = t_l \odot \tanh(W_l x_{l-1})
-  + (1 - t_l)\odot x_{l-1}$ with transform gate $t_l = \sigma(V_l x_{l-1} + b)$: the carry
+* **highway** (Srivastava, Greff & Schmidhuber 2015), $x_l = t_l \odot \tanh(W_l x_{l-1}) +
+  (1 - t_l)\odot x_{l-1}$ with transform gate $t_l = \sigma(V_l x_{l-1} + b)$: the carry
   path $\operatorname{diag}(1-t_l)$ is the LSTM's $\operatorname{diag}(f_t)$ across depth; a
   negative gate bias $b$ opens it at initialisation;
 * **attention** (Bahdanau, Cho & Bengio 2015): a tanh RNN read out through
