@@ -1,16 +1,17 @@
 r"""Two independent oracles for the BPTT gradients of `vgp.bptt`.
 
-1. **Central finite differences.** For every entry $\theta_i$ of every parameter,
+**Oracle 1: central finite differences.** For every entry $\theta_i$ of every parameter,
 
-   $$
-   \frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)}{2\varepsilon},
-   $$
+$$
+\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)}{2\varepsilon},
+$$
 
-   whose truncation error is $O(\varepsilon^2)$ and rounding error about
-   $u\,|L|/\varepsilon$ ($u \approx 1.1\times10^{-16}$ in float64). Only the forward pass is
-   used, so a bug in the backward pass cannot hide here.
-2. **torch autograd in float64** on exactly the same model (same equations, same loss, same
-   mask), written with torch operations and differentiated by torch.
+whose truncation error is $O(\varepsilon^2)$ and rounding error about
+$u\,|L|/\varepsilon$ ($u \approx 1.1\times10^{-16}$ in float64). Only the forward pass is
+used, so a bug in the backward pass cannot hide here.
+
+**Oracle 2: torch autograd in float64** on exactly the same model (same equations, same loss,
+same mask), written with torch operations and differentiated by torch.
 
 Both are compared with the BPTT result by `max_relative_error`, the largest absolute
 difference divided by the largest entry of either array (a normwise relative error, which is
