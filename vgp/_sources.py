@@ -31,11 +31,9 @@ def module_path(module: str) -> Path:
     raise ValueError(f"module {module!r} not found under {PACKAGE_ROOT}")
 
 
-@lru_cache(maxsize=None)
-def _direct_imports(module: str) -> frozenset[str]:
-    path = module_path(module)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    is_pkg = path.name == "__init__.py"
+def vgp_imports(tree: ast.AST, module: str | None = None, is_pkg: bool = False) -> set[str]:
+    """The `vgp` modules that the import statements in `tree` name (not functions imported
+    from them). Relative imports are resolved against `module`; without it they are skipped."""
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -43,6 +41,8 @@ def _direct_imports(module: str) -> frozenset[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:  # relative import
+                if module is None:
+                    continue
                 parts = module.split(".")
                 parts = parts if is_pkg else parts[:-1]
                 parts = parts[: len(parts) - (node.level - 1)]
@@ -57,7 +57,14 @@ def _direct_imports(module: str) -> frozenset[str]:
                     found.add(name)
                 except ValueError:
                     pass  # `from vgp.x import function`: the module is already in the set
-    return frozenset(found)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _direct_imports(module: str) -> frozenset[str]:
+    path = module_path(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return frozenset(vgp_imports(tree, module, is_pkg=path.name == "__init__.py"))
 
 
 def dependencies(module: str) -> list[str]:

@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from vgp._sources import PACKAGE_ROOT, module_path, source_hash
+from vgp._sources import PACKAGE_ROOT, source_hash, vgp_imports
 
 ROOT = PACKAGE_ROOT.parent
 NOTEBOOK_DIR = ROOT / "docs" / "notebooks"
@@ -85,20 +85,7 @@ def vgp_modules(nb: dict) -> set[str]:
         if cell.get("cell_type") != "code":
             continue
         code = _MAGIC.sub(r"\1pass  # ", _source(cell))   # IPython magics are not Python
-        for node in ast.walk(ast.parse(code)):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            else:
-                continue
-            for name in names:
-                if name.startswith("vgp."):
-                    try:
-                        module_path(name)
-                        found.add(name)
-                    except ValueError:
-                        pass   # `from vgp.x import function`
+        found |= vgp_imports(ast.parse(code)) - {"vgp"}
     return found
 
 
