@@ -1,4 +1,13 @@
-"""Figures for the lesson "Eigenvalues and singular values" (and the data they draw)."""
+"""Figures for the lesson "Eigenvalues and singular values": slopes and the per-step factor.
+
+Registers `eigen-activations` (tanh, sigmoid and ReLU with their slopes),
+`eigen-tanh-slope-histogram` (the tanh' values a random tanh RNN actually multiplies by) and
+`eigen-lyapunov` (the per-step factor of the backward product, measured by the largest
+Lyapunov exponent, against the naive estimate and the bound), and computes the data of the
+last one (`lyapunov_sweep`, cached on disk). The lesson's other figures are in
+`vgp.figures.eigen_powers` (powers of a matrix) and `vgp.figures.eigen_worked` (the worked
+example).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +18,7 @@ from vgp._validate import real
 from vgp.cache import cached
 from vgp.activations import MAX_SLOPE, dphi, phi
 from vgp.figures import figure
-from vgp.spectral import nonnormal_example, power_norms, rescale, spectral_norm, spectral_radius
-from vgp.worked_example import log10_product_norm, predict_log10_norm, rates, worked_example
-
-# Numbers quoted in alt texts and captions are computed here, never typed.
-_NN = nonnormal_example()                       # [[0.9, 1], [0, 0.9]]
-_NN_NORMS = power_norms(_NN, 60)
-_NN_PEAK = int(np.argmax(_NN_NORMS))
-_EX = worked_example()
-_EX_PRED = predict_log10_norm(_EX, 50)
+from vgp.spectral import spectral_norm
 
 # The random tanh RNN of `vgp.profile.random_rnn_slopes` used by the last two figures.
 NET = dict(hidden=64, steps=4000, seed=0)
@@ -63,168 +64,6 @@ def lyapunov_sweep(input_scale: float = 1.0) -> list[dict]:
     config = dict(NET, input_scales=list(INPUT_SCALES), radii=list(SWEEP_RADII))
     result = cached("eigen-lyapunov-sweep", config, _sweep, module="vgp.figures.eigen")
     return result[str(input_scale)]
-
-
-def _random_matrix(H: int, radius: float, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return rescale(rng.standard_normal((H, H)) / np.sqrt(H), radius=radius)
-
-
-@figure(
-    "eigen-powers",
-    alt=("Two log-scale panels. Left: the lines |lambda|^n for |lambda| = 0.5, 0.9, 1.0, 1.1 "
-         "and 1.5 over 50 steps; below 1 they fall as straight lines, above 1 they rise. Right: "
-         "the spectral norm of W^n for one random 16-by-16 matrix rescaled to spectral radius "
-         "0.8, 1.0 and 1.2, each next to its dashed line rho^n; after a few steps every curve "
-         "runs roughly parallel to its dashed line, above it."),
-    caption=("Left: $|\\lambda|^n$, the factor by which $W^n$ scales an eigenvector, for five "
-             "magnitudes. Right: $\\lVert W^n\\rVert_2$ (solid) for one random $16\\times 16$ "
-             "matrix rescaled to spectral radius $\\rho$, and $\\rho^n$ (dashed). The slope on "
-             "the log scale is set by $\\rho$; the offset by how non-normal $W$ is."),
-)
-def powers():
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 3.4))
-    n = np.arange(51)
-    for lam in (0.5, 0.9, 1.0, 1.1, 1.5):
-        ax1.semilogy(n, lam ** n, label=f"$|\\lambda| = {lam}$")
-    ax1.set_xlabel("power $n$")
-    ax1.set_ylabel("$|\\lambda|^n$")
-    ax1.set_ylim(1e-16, 1e9)
-    ax1.legend(fontsize=8, loc="lower left")
-    ax1.set_title("one eigen-direction")
-    for i, rho in enumerate((0.8, 1.0, 1.2)):
-        W = _random_matrix(16, rho, seed=1)
-        color = f"C{i}"
-        ax2.semilogy(n, power_norms(W, 50), color=color, label=f"$\\rho = {rho}$")
-        ax2.semilogy(n, rho ** n, color=color, linestyle="--", linewidth=1.0)
-    ax2.set_xlabel("power $n$")
-    ax2.set_ylabel("$\\Vert W^n \\Vert_2$")
-    ax2.legend(fontsize=8, loc="upper left")
-    ax2.set_title("one random $16\\times16$ matrix, rescaled")
-    fig.tight_layout()
-    return fig
-
-
-@figure(
-    "eigen-nonnormal-transient",
-    alt=("Two panels for the non-normal 2-by-2 matrix with rows (0.9, 1) and (0, 0.9), whose only "
-         "eigenvalue is 0.9. "
-         "Left, linear scale over 60 powers: the spectral norm of W^n rises from 1 to a peak of "
-         f"{_NN_NORMS[_NN_PEAK]:.2f} at n = {_NN_PEAK} before decaying, while 0.9^n decays from "
-         "the start. Right, log scale over 300 powers: the norm eventually falls with the slope "
-         f"of 0.9^n, far below the bound {spectral_norm(_NN):.2f}^n set by the spectral norm."),
-    caption=("Transient growth. $W = \\begin{pmatrix}0.9 & 1\\\\ 0 & 0.9\\end{pmatrix}$ has "
-             f"$\\rho(W) = {spectral_radius(_NN):g}$ but $\\lVert W\\rVert_2 = {spectral_norm(_NN):.4f}$. Left: "
-             "$\\lVert W^n\\rVert_2$ (solid) first grows, then decays; $\\rho^n$ (dashed) only "
-             "decays. Right: the same on a log scale with the bound "
-             "$\\lVert W\\rVert_2^n$ (dotted). The spectral radius tells the end of the story, "
-             "not the beginning (Trefethen & Embree 2005)."),
-)
-def nonnormal_transient():
-    W = _NN
-    rho, sigma = spectral_radius(W), spectral_norm(W)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 3.4))
-    n = np.arange(61)
-    norms = power_norms(W, 60)
-    ax1.plot(n, norms, label="$\\Vert W^n\\Vert_2$")
-    ax1.plot(n, rho ** n, "--", label=f"$\\rho^n = {rho:g}^n$")
-    k = int(np.argmax(norms))
-    ax1.plot([k], [norms[k]], "o", color="C0")
-    ax1.annotate(f"peak {norms[k]:.2f} at $n={k}$", (k, norms[k]), xytext=(k + 6, norms[k]),
-                 fontsize=8, va="center")
-    ax1.axhline(1.0, color="0.5", linewidth=0.8)
-    ax1.set_xlabel("power $n$")
-    ax1.set_ylabel("norm (linear scale)")
-    ax1.legend(fontsize=8)
-    n2 = np.arange(301)
-    ax2.plot(n2, power_norms(W, 300, log10=True), label="$\\Vert W^n\\Vert_2$")
-    ax2.plot(n2, n2 * np.log10(rho), "--", label="$\\rho^n$")
-    ax2.plot(n2[:60], n2[:60] * np.log10(sigma), ":", color="C2",
-             label=f"$\\Vert W\\Vert_2^n = {sigma:.2f}^n$")
-    ax2.set_xlabel("power $n$")
-    ax2.set_ylabel("$\\log_{10}$ norm")
-    ax2.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-@figure(
-    "eigen-worked-heatmaps",
-    alt=("Two rows of five 2-by-2 heatmaps, one per step t = 1 to 5, each cell labelled with "
-         "its value. Top row, one shared colour scale: the cumulative product dh_t/dh_0 fades "
-         f"from a largest entry of {np.max(np.abs(_EX.cumulative[0])):.3f} at t = 1 to "
-         f"{np.max(np.abs(_EX.cumulative[-1])):.3f} at t = 5. Bottom row, each matrix divided "
-         "by its own spectral norm: the sign pattern turns from step to step while the "
-         "normalised entries stay of order one."),
-    caption=("The worked example's cumulative products $\\partial h_t/\\partial h_0 = J_t\\cdots J_1$, "
-             "$t = 1..5$. Top: one colour scale for all five; the product fades. Bottom: each "
-             "divided by its spectral norm; what is left turns, because the eigenvalues of "
-             "$W_{hh}$ are complex. Rows are components of $h_t$, columns components of $h_0$."),
-)
-def worked_heatmaps():
-    ex = worked_example()
-    fig, axes = plt.subplots(2, 5, figsize=(8.2, 3.8))
-    vmax = float(np.max(np.abs(ex.cumulative)))
-    for t in range(1, ex.steps + 1):
-        P = ex.cumulative[t - 1]
-        for row, (M, lim) in enumerate(((P, vmax), (P / np.linalg.norm(P, 2), 1.0))):
-            ax = axes[row, t - 1]
-            ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim)
-            for (i, j), v in np.ndenumerate(M):
-                ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=7,
-                        color="white" if abs(v) > 0.6 * lim else "black")
-            ax.set_xticks([0, 1])
-            ax.set_yticks([0, 1])
-            ax.grid(False)
-            ax.tick_params(labelsize=7)
-        axes[0, t - 1].set_title(f"$\\partial h_{t}/\\partial h_0$", fontsize=9)
-    axes[0, 0].set_ylabel("shared scale", fontsize=8)
-    axes[1, 0].set_ylabel("divided by $\\Vert\\cdot\\Vert_2$", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-@figure(
-    "eigen-worked-fifty-steps",
-    alt=("Log-scale plot of the spectral norm of dh_t/dh_0 for the worked example over 50 steps, "
-         "with the five computed steps marked. Straight lines from t = 0: the bound "
-         f"sigma_max^t, which ends {10 ** (_EX_PRED['bound'] - _EX_PRED['computed']):.0f} times "
-         "too high at t = 50; the five-step average rate extended, "
-         f"{10 ** (_EX_PRED['mean_rate'] - _EX_PRED['computed']):.1f} times too high; and "
-         "rho(W_hh)^t, which the computed curve follows with a small wobble. A dotted line from "
-         "t = 5, the step-5 value times the last step's spectral radius per step, lies on top of "
-         "the computed curve."),
-    caption=("What the first five steps predict for fifty. Solid: $\\lVert\\partial h_t/\\partial "
-             "h_0\\rVert_2$ of the worked example, computed for every $t$ (dots: the five steps "
-             "on this page). Lines: $\\sigma_{\\max}(W_{hh})^t$ (the bound with $\\gamma = 1$), "
-             "the geometric-mean rate of the first five steps extended, "
-             "$\\rho(W_{hh})^t$ (the limit rate once $h_t \\to 0$ and $J_t \\to W_{hh}$), and, "
-             "from $t = 5$, the computed $\\lVert\\partial h_5/\\partial h_0\\rVert_2$ times "
-             "$\\rho(J_5)^{t-5}$."),
-)
-def worked_fifty_steps():
-    ex = worked_example()
-    r = rates(ex)
-    t = np.arange(51)
-    logs = np.concatenate([[0.0], log10_product_norm(steps=50)])
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    ax.plot(t, logs, color="C6", label="$\\Vert\\partial h_t/\\partial h_0\\Vert_2$ (computed)")
-    ax.plot(t[1:6], np.log10(np.linalg.norm(ex.cumulative, 2, axis=(1, 2))), "o", color="C6")
-    ax.plot(t, t * np.log10(r["sigma_max"]), ":", color="C1",
-            label=f"$\\sigma_{{\\max}}^t = {r['sigma_max']:.4f}^t$ (bound)")
-    ax.plot(t, t * np.log10(r["mean_rate"]), "-.", color="C2",
-            label=f"five-step rate$^t = {r['mean_rate']:.4f}^t$")
-    ax.plot(t, t * np.log10(r["rho"]), "--", color="C0",
-            label=f"$\\rho^t = {r['rho']:.4f}^t$")
-    T = ex.steps
-    ax.plot(t[T:], np.log10(ex.product_spectral_norm) + (t[T:] - T) * np.log10(ex.jacobian_radii[-1]),
-            linestyle=(0, (1, 3)), color="C3", linewidth=2.2,
-            label=f"step-5 value $\\times\\, \\rho(J_5)^{{t-5}}$, $\\rho(J_5) = {ex.jacobian_radii[-1]:.4f}$")
-    ax.set_xlabel("step $t$")
-    ax.set_ylabel("$\\log_{10}$ norm")
-    ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
 
 
 @figure(
