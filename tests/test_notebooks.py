@@ -65,11 +65,11 @@ def test_key_follows_notebook_text_and_vgp_sources(tmp_path, monkeypatch):
 
     before = notebooks.key(src)
     monkeypatch.setattr(sources, "module_path", edited)
-    sources._direct_imports.cache_clear()
+    sources.clear_caches()
     try:
         assert notebooks.key(src) != before
     finally:
-        sources._direct_imports.cache_clear()
+        sources.clear_caches()
 
 
 def test_vgp_modules_reads_imports_and_skips_magics():

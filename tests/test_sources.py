@@ -24,17 +24,17 @@ def test_hash_changes_with_a_dependency_and_not_with_an_unrelated_module(tmp_pat
     (pkg / "sub" / "d.py").write_text("from . import e\nfrom ..b import X\n")
     (pkg / "sub" / "e.py").write_text("")
     monkeypatch.setattr(_sources, "PACKAGE_ROOT", pkg)
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()
     assert _sources.dependencies("vgp.sub.d") == ["vgp.b", "vgp.sub", "vgp.sub.d", "vgp.sub.e"]
     before = _sources.source_hash("vgp.a")
     (pkg / "c.py").write_text("Y = 2\n")
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()
     assert _sources.source_hash("vgp.a") == before
     (pkg / "b.py").write_text("X = 2\n")
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()
     assert _sources.source_hash("vgp.a") != before
     assert _sources.source_hash("vgp.a", extra="x") != _sources.source_hash("vgp.a")
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()
 
 
 @pytest.mark.parametrize("bad", ["numpy", "vgp.no_such_module", "os.path"])
@@ -50,7 +50,7 @@ def test_docstrings_comments_and_layout_do_not_change_the_hash(tmp_path, monkeyp
     mod = pkg / "m.py"
     mod.write_text('"""Doc."""\ndef f(x):\n    """Old words."""\n    return x + 1\n')
     monkeypatch.setattr(_sources, "PACKAGE_ROOT", pkg)
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()
     before = _sources.source_hash("vgp.m")
     mod.write_text('"""New doc."""\n\n\ndef f(x):  # a comment\n    """New words, $x+1$."""\n'
                    '    return (x\n            + 1)\n')
@@ -59,4 +59,4 @@ def test_docstrings_comments_and_layout_do_not_change_the_hash(tmp_path, monkeyp
     assert _sources.source_hash("vgp.m") != before
     mod.write_text('def f(x):\n    """Only a docstring."""\n')   # body becomes `pass`
     assert _sources.source_hash("vgp.m") != before
-    _sources._direct_imports.cache_clear()
+    _sources.clear_caches()

@@ -60,11 +60,21 @@ def vgp_imports(tree: ast.AST, module: str | None = None, is_pkg: bool = False) 
     return found
 
 
-@lru_cache(maxsize=None)
+# Parsing is memoised on a file's text, not its path: a rebuild under `mkdocs serve` sees an
+# edit at once, and a build parses each module once however many cache keys need it.
+@lru_cache(maxsize=512)
+def _parse(text: str) -> ast.Module:
+    return ast.parse(text)
+
+
 def _direct_imports(module: str) -> frozenset[str]:
     path = module_path(module)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return frozenset(vgp_imports(tree, module, is_pkg=path.name == "__init__.py"))
+    return _direct_imports_of(module, path.name == "__init__.py", path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=512)
+def _direct_imports_of(module: str, is_pkg: bool, text: str) -> frozenset[str]:
+    return frozenset(vgp_imports(_parse(text), module, is_pkg=is_pkg))
 
 
 def dependencies(module: str) -> list[str]:
@@ -82,8 +92,16 @@ def dependencies(module: str) -> list[str]:
 
 
 def code_fingerprint(path: Path) -> bytes:
-    """The module's syntax tree with docstrings removed (comments and layout never reach it)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    """The module's syntax tree with docstrings removed (comments and layout never reach it).
+
+    Memoised on the file's text: a build fingerprints each module once.
+    """
+    return _fingerprint(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=512)
+def _fingerprint(text: str) -> bytes:
+    tree = ast.parse(text)  # a fresh tree: docstrings are cut out of it below
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
@@ -95,13 +113,18 @@ def code_fingerprint(path: Path) -> bytes:
 
 def library_versions() -> dict[str, str]:
     """Installed versions of the numerical libraries results depend on."""
+    return dict(_library_versions())
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> tuple[tuple[str, str], ...]:
     out = {}
     for lib in LIBRARIES:
         try:
             out[lib] = metadata.version(lib)
         except metadata.PackageNotFoundError:
             out[lib] = "absent"
-    return out
+    return tuple(out.items())
 
 
 def source_hash(*modules: str, extra: str = "") -> str:
@@ -116,3 +139,9 @@ def source_hash(*modules: str, extra: str = "") -> str:
         h.update(f"{lib}={ver}".encode())
     h.update(extra.encode())
     return h.hexdigest()[:16]
+
+
+def clear_caches() -> None:
+    """Forget memoised parses (tests that swap `PACKAGE_ROOT` or `module_path` call this)."""
+    for fn in (_parse, _direct_imports_of, _fingerprint, _library_versions):
+        fn.cache_clear()
