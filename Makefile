@@ -51,12 +51,14 @@ lock:
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^vgp' | sed 's/+cpu$$//'; } > requirements.lock
 
 vendor-katex:
-	rm -rf .cache/katex && mkdir -p .cache/katex
-	cd .cache/katex && npm pack katex@$(KATEX_VERSION) >/dev/null && tar xzf katex-*.tgz
-	rm -rf docs/assets/katex && mkdir -p docs/assets/katex/contrib
-	cp -r .cache/katex/package/dist/fonts .cache/katex/package/dist/katex.min.js .cache/katex/package/dist/katex.min.css docs/assets/katex/
-	cp .cache/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
-	cp .cache/katex/package/LICENSE docs/assets/katex/LICENSE
+	rm -rf .cache/katex-dist && mkdir -p .cache/katex-dist
+	cd .cache/katex-dist && npm pack katex@$(KATEX_VERSION) >/dev/null && tar xzf katex-*.tgz
+	rm -rf docs/assets/katex && mkdir -p docs/assets/katex
+	cp -r .cache/katex-dist/package/dist/fonts .cache/katex-dist/package/dist/katex.min.js .cache/katex-dist/package/dist/katex.min.css docs/assets/katex/
+	cp .cache/katex-dist/package/LICENSE docs/assets/katex/LICENSE
+	printf '%s\n' "KaTeX $(KATEX_VERSION) from the npm package \`katex\`, vendored by \`make vendor-katex\`; MIT licence in LICENSE." \
+	  "katex.min.js typesets the math at build time (vgp/_katex.py) and is not published; the site serves the CSS and fonts." \
+	  > docs/assets/katex/README.txt
 
 KATEX_VERSION ?= 0.19.1
 

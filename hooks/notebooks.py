@@ -9,8 +9,8 @@ Thin by design (the logic is `vgp.notebooks`, tested in tests/test_notebooks.py)
   mkdocs-jupyter's on_files (lower priority).
 * on_page_content (notebook pages): drop the 600 KB of JupyterLab CSS, the MathJax
   <script> (a CDN) and the clipboard/mermaid scripts that mkdocs-jupyter inlines (the site
-  styles code cells as Material code blocks and renders math with the vendored KaTeX,
-  docs/javascripts/notebook-math.js), give every
+  styles code cells as Material code blocks; hooks/katex.py typesets the `$` math of the
+  Markdown cells at build time), give every
   output image the alt text stored in its cell's metadata, and add the action bar
   (download, open in Colab, back to the lesson).
 * on_page_markdown (lesson pages): a line linking the lesson's notebook.

@@ -1,6 +1,6 @@
 """Every public function and class of vgp carries a docstring with a doctest example.
 
-The API reference (docs/reference/api.md) is generated from these docstrings, and the examples
+The API reference (docs/reference/api/) is generated from these docstrings, and the examples
 run on every test run (`--doctest-modules`), so the reference cannot drift from the code.
 
 Scope: every public module (no component starting with "_"). `vgp.figures` is left out: its

@@ -67,9 +67,21 @@ def _parse(text: str) -> ast.Module:
     return ast.parse(text)
 
 
+def _read(path: Path) -> str:
+    """A module's text, read once per build: memoised on path, modification time and size
+    (the text, not the stat, keys every parse below, so a stale stat can never mislead)."""
+    st = path.stat()
+    return _read_at(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=512)
+def _read_at(path: str, mtime_ns: int, size: int) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 def _direct_imports(module: str) -> frozenset[str]:
     path = module_path(module)
-    return _direct_imports_of(module, path.name == "__init__.py", path.read_text(encoding="utf-8"))
+    return _direct_imports_of(module, path.name == "__init__.py", _read(path))
 
 
 @lru_cache(maxsize=512)
@@ -96,7 +108,12 @@ def code_fingerprint(path: Path) -> bytes:
 
     Memoised on the file's text: a build fingerprints each module once.
     """
-    return _fingerprint(Path(path).read_text(encoding="utf-8"))
+    return _fingerprint(_read(Path(path)))
+
+
+@lru_cache(maxsize=512)
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(_fingerprint(text)).digest()
 
 
 @lru_cache(maxsize=512)
@@ -134,7 +151,7 @@ def source_hash(*modules: str, extra: str = "") -> str:
     deps = sorted({d for m in modules for d in dependencies(m)})
     for m in deps:
         h.update(m.encode())
-        h.update(code_fingerprint(module_path(m)))
+        h.update(_digest(_read(module_path(m))))   # 32 bytes per module, memoised
     for lib, ver in library_versions().items():
         h.update(f"{lib}={ver}".encode())
     h.update(extra.encode())
@@ -143,5 +160,5 @@ def source_hash(*modules: str, extra: str = "") -> str:
 
 def clear_caches() -> None:
     """Forget memoised parses (tests that swap `PACKAGE_ROOT` or `module_path` call this)."""
-    for fn in (_parse, _direct_imports_of, _fingerprint, _library_versions):
+    for fn in (_read_at, _parse, _direct_imports_of, _fingerprint, _digest, _library_versions):
         fn.cache_clear()

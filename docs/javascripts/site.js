@@ -1,24 +1,9 @@
-// Site-wide helpers (loaded deferred on every page):
-// 1. math in the companion notebooks' Markdown cells ($...$, $$...$$), rendered with the
-//    vendored KaTeX (mkdocs-jupyter would load MathJax from a CDN; hooks/notebooks.py drops it);
-// 2. accessible names for two Material widgets that lack one (the search dialog and the
-//    instant-navigation progress bar), which Lighthouse's accessibility audit requires.
+// Site-wide helper (loaded deferred on every page): accessible names for two Material widgets
+// that lack one (the search dialog and the instant-navigation progress bar), which
+// Lighthouse's accessibility audit requires. Math needs no script: it is typeset at build
+// time (hooks/katex.py).
 (function () {
   "use strict";
-  function notebookMath() {
-    if (typeof renderMathInElement === "undefined") return;
-    document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown").forEach(function (el) {
-      renderMathInElement(el, {
-        delimiters: [
-          { left: "$$", right: "$$", display: true },
-          { left: "$", right: "$", display: false },
-          { left: "\\(", right: "\\)", display: false },
-          { left: "\\[", right: "\\]", display: true }
-        ],
-        throwOnError: false
-      });
-    });
-  }
   function names() {
     [[".md-search[role=dialog]", "Search"], ["[role=progressbar]", "Page loading"]]
       .forEach(function (pair) {
@@ -27,7 +12,7 @@
         });
       });
   }
-  function run() { names(); notebookMath(); }
+  function run() { names(); }
   if (typeof document$ !== "undefined") document$.subscribe(run);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();

@@ -47,6 +47,8 @@ _MATH_JS = """() => {
     total: blocks.length,
     unrendered: blocks.filter(b => !b.querySelector(".katex")).map(b => b.textContent.slice(0, 60)),
     errors: Array.from(document.querySelectorAll(".katex-error")).map(e => e.textContent.slice(0, 60)),
+    styled: blocks.length > 0 && blocks[0].querySelector(".katex") !== null &&
+            getComputedStyle(blocks[0].querySelector(".katex")).fontFamily.includes("KaTeX"),
   };
 }"""
 
@@ -160,15 +162,11 @@ def audit(page, url: str, origin: str) -> list[str]:
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     problems = rec.problems
-    try:   # docs/javascripts/katex-init.js renders in slices and flags the end
-        page.wait_for_function("!document.querySelector('.arithmatex') || "
-                               "document.documentElement.hasAttribute('data-math-rendered')",
-                               timeout=20000)
-    except Exception:
-        problems.append("math rendering did not finish within 20 s")
     math = page.evaluate(_MATH_JS)
     problems += [f"math not rendered: {t!r}" for t in math["unrendered"]]
     problems += [f"KaTeX error: {t!r}" for t in math["errors"]]
+    if math["total"] and not math["styled"]:
+        problems.append("math is not styled by katex.min.css (KaTeX fonts not applied)")
     for m in RAW_TEX.finditer(page.evaluate(_PROSE_TEXT_JS)):
         problems.append(f"raw TeX in the text: {m.group(0)[:60]!r}")
     for img in page.evaluate(_IMAGES_JS):

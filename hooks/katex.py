@@ -1,0 +1,44 @@
+"""MkDocs hook: math typeset at build time with the vendored KaTeX (no math script on pages).
+
+Thin by design: the logic is `vgp._katex` (tested in tests/test_katex.py). It runs on the
+finished HTML of each page (`on_post_page`), after the search plugin has indexed the page,
+so search still matches the TeX source rather than KaTeX's markup.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from mkdocs.exceptions import PluginError
+
+from vgp import _katex
+
+log = logging.getLogger("mkdocs.hooks.katex")
+_state: dict = {}
+
+
+def on_pre_build(config):
+    _state.update(renderer=_katex.Renderer(), seconds=0.0)
+
+
+def on_post_page(output, page, config):
+    start = time.perf_counter()
+    try:
+        return _katex.typeset(output, _state["renderer"])
+    except _katex.KatexError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from None
+    finally:
+        _state["seconds"] += time.perf_counter() - start
+
+
+def on_post_build(config):
+    renderer = _state.pop("renderer")
+    renderer.close()
+    log.info("katex: %d formulas cached, %d node process(es) started, %.2fs",
+             len(renderer), renderer.started, _state["seconds"])
+
+
+def on_build_error(error):
+    if "renderer" in _state:
+        _state.pop("renderer").close()

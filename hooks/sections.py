@@ -1,0 +1,13 @@
+"""MkDocs hook: long pages are laid out lazily, section by section (content-visibility).
+
+Thin by design: the logic is `vgp._sections.wrap_sections` (tested in tests/test_sections.py);
+the CSS rule is in docs/stylesheets/site.css (`.vgp-section`).
+"""
+
+from __future__ import annotations
+
+from vgp import _sections
+
+
+def on_page_content(html, page, config, files):
+    return _sections.wrap_sections(html)

@@ -1,0 +1,90 @@
+"""What keeps pages light, checked on the built site (marker `site`) and in Chromium (`browser`):
+
+* math is typeset at build time: no page loads a math script or keeps TeX in its math;
+* Material's bundle is deferred; code blocks are mounted lazily (`content.lazy`);
+* long pages are wrapped in lazy sections (content-visibility), the last section excepted;
+* the search index holds no code blocks and is fetched only when the reader uses search.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from browser_checks import site_pages
+
+
+def _html(root, path: str) -> str:
+    return (root / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def _pages(root) -> list[str]:
+    return [p for p in site_pages(root) if p.endswith("/")]
+
+
+@pytest.mark.site
+def test_math_is_typeset_at_build_time(built_site):
+    with_math = 0
+    for path in _pages(built_site):
+        text = _html(built_site, path)
+        assert "katex.min.js" not in text and "auto-render" not in text, path
+        for m in re.finditer(r'<(span|div) class="arithmatex">(.{0,40})', text):
+            assert m.group(2).startswith('<span class="katex'), f"{path}: {m.group(0)!r}"
+            with_math += 1
+    assert with_math > 1000
+    assert not (built_site / "assets" / "katex" / "katex.min.js").exists()
+
+
+@pytest.mark.site
+def test_bundle_is_deferred_and_code_blocks_mount_lazily(built_site):
+    text = _html(built_site, "/")
+    assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js" defer>',
+                     text)
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>',
+                                  text, re.DOTALL).group(1))
+    assert "content.lazy" in config["features"]
+
+
+@pytest.mark.site
+def test_long_pages_have_lazy_sections(built_site):
+    text = _html(built_site, "/lessons/vanishing-exploding/")
+    article = text[text.index("<article"):text.index("</article>")]
+    assert article.count('class="vgp-section"') >= 5
+    tail = article[article.rindex("<h2"):]
+    assert "vgp-section" not in tail   # the last section is eager (see vgp/_sections.py)
+
+
+@pytest.mark.site
+def test_search_index_has_no_code_blocks(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [d["text"] for d in index["docs"]]
+    assert len(texts) > 100
+    assert not [t for t in texts if "<pre>" in t]
+    assert any("vanishing" in t for t in texts)
+
+
+@pytest.mark.browser
+def test_search_index_is_fetched_on_first_use_of_search(page, server):
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.goto(server.origin + "/lessons/bptt/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert fetched == []
+    assert page.evaluate("document.documentElement.getAttribute('data-search-index')") is None
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("spectral radius", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=15000)
+    assert len(fetched) == 1 and fetched[0].endswith("/search/search_index.json")
+
+
+@pytest.mark.browser
+def test_search_result_link_highlights_on_the_target_page(page, server):
+    """A result link carries ?h=...: the index is needed there at once (search.highlight)."""
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "search_index" in r.url else None)
+    page.goto(server.origin + "/lessons/bptt/?h=gradient", wait_until="load")
+    page.locator("mark").first.wait_for(state="attached", timeout=15000)
+    assert len(fetched) == 1
