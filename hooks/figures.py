@@ -18,6 +18,7 @@ from vgp import figures
 
 log = logging.getLogger("mkdocs.hooks.figures")
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "figures"
+_sizes: dict[str, tuple[int, int]] = {}   # name -> (width, height) in px, for the <img> tags
 
 
 def on_files(files, config):
@@ -26,6 +27,7 @@ def on_files(files, config):
         cached = (CACHE / f"{name}-{fig.cache_key()}.svg").is_file()
         svg = figures.build(name, cache_dir=CACHE)
         drawn += not cached
+        _sizes[name] = figures.svg_size(svg)
         files.append(File.generated(config, fig.path, content=svg))
     log.info("figures: %d registered, %d drawn, %.2fs",
              len(figures.REGISTRY), drawn, time.perf_counter() - start)
@@ -34,7 +36,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     try:
-        return figures.expand_placeholders(markdown, page.file.src_uri)
+        return figures.expand_placeholders(markdown, page.file.src_uri, sizes=_sizes)
     except KeyError as exc:
         raise PluginError(str(exc.args[0])) from None
 

@@ -60,6 +60,16 @@ def test_placeholder_becomes_figure_with_relative_link():
     assert "](figures/recurrence-unrolled.svg)" in top
 
 
+def test_image_size_and_lazy_loading_below_the_first_heading():
+    md = ('{{ figure("recurrence-unrolled") }}\n\n## Later\n\n'
+          '{{ figure("recurrence-trajectories") }}\n')
+    out = figures.expand_placeholders(md, "index.md", sizes={"recurrence-unrolled": (614, 346)})
+    first, second = out.split("## Later")
+    assert "{ width=614 height=346 }" in first and "loading" not in first   # first screen
+    assert "{ loading=lazy }" in second                                    # size unknown here
+    assert figures.svg_size(figures.build("recurrence-unrolled"))[0] > 100
+
+
 def test_placeholder_inside_a_line_is_left_alone():
     md = 'Use `{{ figure("name") }}` on a line of its own.'
     assert figures.expand_placeholders(md, "index.md") == md

@@ -120,13 +120,35 @@ def build(name: str, cache_dir: Path | str | None = None) -> bytes:
     return svg
 
 
-def expand_placeholders(markdown: str, page_src_uri: str) -> str:
+_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([0-9.]+)pt"[^>]*?\bheight="([0-9.]+)pt"')
+
+
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """Width and height in CSS pixels of a matplotlib SVG (its size is given in points).
+
+    >>> svg_size(b'<svg xmlns:xlink="x" width="460.8pt" height="259.2pt" viewBox="0 0 460.8 259.2">')
+    (614, 346)
+    """
+    m = _SVG_SIZE.search(svg[:2000])
+    if not m:
+        raise ValueError("svg: no width/height in points on the <svg> element")
+    return round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)
+
+
+def expand_placeholders(markdown: str, page_src_uri: str,
+                        sizes: dict[str, tuple[int, int]] | None = None) -> str:
     """Replace each `{{ figure("name") }}` line with the figure, alt text and caption.
 
     Links are relative to the page's source file so MkDocs resolves (and checks) them.
+    `sizes` (name -> width, height in px, from `svg_size`) sets the image's width and height,
+    so the browser reserves its space before it loads (no layout shift). Figures below the
+    page's first `## ` heading load lazily; those above it are in the first screen and load
+    at once (a lazy image there would delay the largest paint).
     """
     registry = load_all()
     page_dir = posixpath.dirname(page_src_uri)
+    first_h2 = re.search(r"^## ", markdown, re.MULTILINE)
+    fold = first_h2.start() if first_h2 else len(markdown)
 
     def one(m: re.Match) -> str:
         name = m.group(1)
@@ -135,8 +157,12 @@ def expand_placeholders(markdown: str, page_src_uri: str) -> str:
         fig = registry[name]
         src = posixpath.relpath(fig.path, page_dir or ".")
         alt = re.sub(r"([\[\]\\])", r"\\\1", fig.alt).replace("\n", " ")  # brackets would end the link
+        attrs = [] if m.start() < fold else ["loading=lazy"]
+        if sizes and name in sizes:
+            attrs += [f"width={sizes[name][0]}", f"height={sizes[name][1]}"]
+        attr_list = f"{{ {' '.join(attrs)} }}" if attrs else ""
         return (f'<figure markdown="span" id="fig-{name}">\n'
-                f'  ![{alt}]({src}){{ loading=lazy }}\n'
+                f'  ![{alt}]({src}){attr_list}\n'
                 f'  <figcaption markdown="span">{fig.caption}</figcaption>\n'
                 f'</figure>')
 
