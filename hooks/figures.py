@@ -22,15 +22,13 @@ _sizes: dict[str, tuple[int, int]] = {}   # name -> (width, height) in px, for t
 
 
 def on_files(files, config):
-    start, drawn = time.perf_counter(), 0
-    for name, fig in sorted(figures.load_all().items()):
-        cached = (CACHE / f"{name}-{fig.cache_key()}.svg").is_file()
-        svg = figures.build(name, cache_dir=CACHE)
-        drawn += not cached
+    start = time.perf_counter()
+    svgs, drawn = figures.build_all(CACHE, jobs=2)   # missing figures: two worker processes
+    for name, svg in svgs.items():
         _sizes[name] = figures.svg_size(svg)
-        files.append(File.generated(config, fig.path, content=svg))
-    log.info("figures: %d registered, %d drawn, %.2fs",
-             len(figures.REGISTRY), drawn, time.perf_counter() - start)
+        files.append(File.generated(config, figures.REGISTRY[name].path, content=svg))
+    log.info("figures: %d registered, %d drawn, %.2fs", len(svgs), drawn,
+             time.perf_counter() - start)
     return files
 
 

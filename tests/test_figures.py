@@ -70,6 +70,17 @@ def test_image_size_and_lazy_loading_below_the_first_heading():
     assert figures.svg_size(figures.build("recurrence-unrolled"))[0] > 100
 
 
+def test_build_all_draws_missing_figures_in_workers_then_reads_them(tmp_path, monkeypatch):
+    registry = figures.load_all()
+    keep = {n: registry[n] for n in ("recurrence-unrolled", "recurrence-trajectories")}
+    monkeypatch.setattr(figures, "load_all", lambda: keep)
+    svgs, drawn = figures.build_all(tmp_path, jobs=2)       # two spawned worker processes
+    assert drawn == 2 and set(svgs) == set(keep)
+    assert svgs["recurrence-unrolled"] == figures.build("recurrence-unrolled")   # same bytes
+    again, redrawn = figures.build_all(tmp_path, jobs=2)
+    assert redrawn == 0 and again == svgs
+
+
 def test_placeholder_inside_a_line_is_left_alone():
     md = 'Use `{{ figure("name") }}` on a line of its own.'
     assert figures.expand_placeholders(md, "index.md") == md

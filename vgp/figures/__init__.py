@@ -120,6 +120,38 @@ def build(name: str, cache_dir: Path | str | None = None) -> bytes:
     return svg
 
 
+def _build_in_worker(name: str, cache_dir: str) -> bytes:
+    return build(name, cache_dir=cache_dir)
+
+
+def build_all(cache_dir: Path | str, jobs: int = 2) -> tuple[dict[str, bytes], int]:
+    """SVG bytes of every registered figure, and how many had to be drawn.
+
+    Cached figures are read; missing ones are drawn in `jobs` worker processes (a cold build
+    draws about forty, several of which train small models), in registry order.
+
+    tests/test_figures.py draws a small registry with two workers, then reads it back.
+
+    >>> build_all("/tmp", jobs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: jobs must be a positive int, got 0
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
+    cache = Path(cache_dir)
+    registry = load_all()
+    missing = [n for n in sorted(registry)
+               if not (cache / f"{n}-{registry[n].cache_key()}.svg").is_file()]
+    if len(missing) > 1 and jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=get_context("spawn")) as ex:
+            list(ex.map(_build_in_worker, missing, [str(cache)] * len(missing)))
+    return {n: build(n, cache_dir=cache) for n in sorted(registry)}, len(missing)
+
+
 _SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([0-9.]+)pt"[^>]*?\bheight="([0-9.]+)pt"')
 
 
