@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import logging
-import posixpath
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
