@@ -113,3 +113,8 @@ def test_alt_text_with_brackets_keeps_the_image_link_intact(monkeypatch):
     md = figures.expand_placeholders('{{ figure("recurrence-unrolled") }}', "index.md")
     html = markdown.markdown(md, extensions=["attr_list", "md_in_html"])
     assert '<img alt="W = [[0.9, 1], [0, 0.9]] and a \\ backslash' in html
+
+
+def test_svg_size_rejects_an_svg_without_point_sizes():
+    with pytest.raises(ValueError, match="svg"):
+        figures.svg_size(b'<svg width="100%" height="10em">')
