@@ -118,3 +118,15 @@ def test_alt_text_with_brackets_keeps_the_image_link_intact(monkeypatch):
 def test_svg_size_rejects_an_svg_without_point_sizes():
     with pytest.raises(ValueError, match="svg"):
         figures.svg_size(b'<svg width="100%" height="10em">')
+
+
+def test_listing_the_registry_loads_neither_matplotlib_nor_torch():
+    # Every build lists the registry; a warm build, all figures cached, must not pay for
+    # importing the plotting stack (about a second). Figure modules draw through `subplots`.
+    import subprocess
+    import sys
+
+    code = ("import sys, vgp.figures as f; f.load_all(); "
+            "print(sorted(m for m in ('matplotlib', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

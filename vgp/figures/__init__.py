@@ -11,8 +11,8 @@ replaces that line with the image, its alt text and its caption. An unknown name
 build. Rendered SVGs are cached under `.cache/figures/`, keyed on the figure's name and the
 hash of the `vgp` sources its module depends on (see `vgp._sources`).
 
-Figure modules must not import torch at module level (import it inside the function), so
-that listing the registry stays fast.
+Figure modules must not import torch or matplotlib at module level (import torch inside the
+function; draw through `subplots`), so that listing the registry stays fast.
 """
 
 from __future__ import annotations
@@ -82,6 +82,17 @@ def get(name: str) -> Figure:
     if name not in registry:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(sorted(registry))}")
     return registry[name]
+
+
+def subplots(*args, **kwargs):
+    """`matplotlib.pyplot.subplots`, importing pyplot on first use.
+
+    Figure modules draw through this, so listing the registry (every build does) imports
+    no plotting library: a warm build, whose figures are all cached, never loads pyplot.
+    """
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*args, **kwargs)
 
 
 def render_svg(fig) -> bytes:

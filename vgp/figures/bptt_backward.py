@@ -9,14 +9,12 @@ are built in `vgp.figures.bptt`.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import matplotlib.ticker as mticker
 import numpy as np
 
 from vgp.charmodel import CONFIG as CHAR_CONFIG
 from vgp.charmodel import conditional_entropy
 from vgp.charmodel import train as train_charmodel
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.figures.bptt import gradcheck_setup, order_demo
 from vgp.gradcheck import check
 
@@ -35,7 +33,7 @@ from vgp.gradcheck import check
              "one more factor in the product that vanishes or explodes."),
 )
 def backward_graph():
-    fig, ax = plt.subplots(figsize=(7.2, 3.4))
+    fig, ax = subplots(figsize=(7.2, 3.4))
     ax.set_axis_off()
     ax.grid(False)
     T, dx = 4, 1.9
@@ -86,7 +84,7 @@ def order_matters():
               "reversed $-$ finite diff."]
     errs = [None, np.max(np.abs(right - fd)), np.max(np.abs(wrong - fd)), None]
     vmax = max(np.max(np.abs(m)) for m in mats)
-    fig, axes = plt.subplots(1, 4, figsize=(8.4, 2.8))
+    fig, axes = subplots(1, 4, figsize=(8.4, 2.8))
     for ax, m, title, err in zip(axes, mats, titles, errs):
         im = ax.imshow(m, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
         ax.grid(False)
@@ -110,7 +108,7 @@ def order_matters():
              "float64, on a 5-unit RNN over 8 steps (`vgp.gradcheck.check`)."),
 )
 def gradcheck_bars():
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.2), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(8.0, 3.2), sharey=True)
     for ax, loss in zip(axes, ("mse", "cross_entropy")):
         errs = check(*gradcheck_setup(loss), loss=loss)
         names = list(errs)
@@ -144,11 +142,13 @@ def gradcheck_bars():
              "steps above the dashed threshold were rescaled to it."),
 )
 def char_training():
+    import matplotlib.ticker as mticker
+
     r = train_charmodel()
     loss, norm = np.asarray(r["loss_per_char"]), np.asarray(r["grad_norm"])
     steps = np.arange(1, len(loss) + 1)
     c = r["config"]["max_norm"]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8.4, 3.3))
+    fig, (a, b) = subplots(1, 2, figsize=(8.4, 3.3))
     a.plot(steps, loss, linewidth=1.0, label="training loss")
     a.axhline(np.log(len(r["vocab"])), color="#999999", ls=":", label="uniform guess $\\ln V$")
     a.axhline(conditional_entropy(), color="#D55E00", ls="--",

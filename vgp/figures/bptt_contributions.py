@@ -8,10 +8,9 @@ drops). The terms are computed by `vgp.figures.bptt`.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.figures.bptt import CONTRIB_H, CONTRIB_T, contribution_norms, median_by_lag, truncation_mask
 from vgp.truncation import EXPERIMENT as TRUNCATION_EXPERIMENT
 from vgp.truncation import experiment as truncation_experiment
@@ -47,7 +46,7 @@ def _and_list(values) -> str:
              "geometric decay."),
 )
 def contributions():
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8.4, 3.6), gridspec_kw={"width_ratios": [1, 1.2]})
+    fig, (a, b) = subplots(1, 2, figsize=(8.4, 3.6), gridspec_kw={"width_ratios": [1, 1.2]})
     logn = contribution_norms(CONTRIB_RADIUS)
     T = logn.shape[0]
     im = a.imshow(logn, origin="upper", cmap="viridis", extent=(0.5, T + 0.5, T + 0.5, 0.5))
@@ -85,7 +84,7 @@ def truncation():
     cfg = r["config"]
     acc = np.asarray(r["accuracy"])                             # (lags, ks, seeds)
     ks = np.asarray(cfg["ks"])
-    fig, axes = plt.subplots(1, len(cfg["lags"]), figsize=(8.4, 3.0), sharey=True)
+    fig, axes = subplots(1, len(cfg["lags"]), figsize=(8.4, 3.0), sharey=True)
     for ax, lag, a in zip(axes, cfg["lags"], acc):
         for c in range(a.shape[1]):
             ax.plot(ks, a[:, c], "o", markersize=3.5, color="#0072B2", alpha=0.7)
@@ -119,7 +118,7 @@ def truncation_cut(k: int = CUT_K):
     T = logn.shape[0]
     kept = np.where(truncation_mask(T, k), logn, np.nan)
     lo, hi = np.nanmin(logn), np.nanmax(logn)
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(8.0, 3.6), sharey=True)
     for ax, data, title in zip(axes, (logn, kept), ("full BPTT", f"truncated BPTT, $k = {k}$")):
         im = ax.imshow(data, cmap="viridis", vmin=lo, vmax=hi, extent=(0.5, T + 0.5, T + 0.5, 0.5))
         ax.grid(False)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import inspect
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from vgp import cliff
 from vgp.clipping_demo import EXPERIMENT as CLIP_RUN
 from vgp.clipping_demo import exploding_gradient
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 
 CLIFF_W, CLIFF_B = (4.0, 7.5), (-4.5, -1.5)         # the plotted (w, b) window
 CLIFF_SLICE_W = 5.5
@@ -37,7 +36,7 @@ CLIFF_SLICE_W = 5.5
 )
 def cliff_figure():
     S = cliff.surface(np.linspace(*CLIFF_W, 351), np.linspace(*CLIFF_B, 301))
-    fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(11.0, 3.6),
+    fig, (ax, ax2, ax3) = subplots(1, 3, figsize=(11.0, 3.6),
                                        gridspec_kw={"width_ratios": [1.25, 1, 1]})
     im = ax.pcolormesh(S["w"], S["b"], np.log10(S["L"] + 1e-12).T, shading="auto",
                        cmap="viridis", vmin=-3, vmax=2, rasterized=True)
@@ -89,7 +88,7 @@ def cliff_figure():
 def cliff_descent():
     runs = cliff.descent_runs()
     S = cliff.surface(np.linspace(*CLIFF_W, 176), np.linspace(*CLIFF_B, 151))
-    fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(10.5, 3.5))
+    fig, (ax, ax2, ax3) = subplots(1, 3, figsize=(10.5, 3.5))
     ax.pcolormesh(S["w"], S["b"], np.log10(S["L"] + 1e-12).T, shading="auto", cmap="viridis",
                   vmin=-3, vmax=2, rasterized=True)
     colors = {"unclipped": "C1", "clipped": "white"}
@@ -167,7 +166,7 @@ def clip_direction():
     g = np.array(CLIP_EXAMPLE)
     by_norm = clip_by_global_norm([g], CLIP_MAX_NORM)[0][0]
     by_value = clip_by_value([g], CLIP_VALUE)[0]
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.6, 3.8), gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, (ax, ax2) = subplots(1, 2, figsize=(9.6, 3.8), gridspec_kw={"width_ratios": [1, 1.3]})
     for v, label, c in ((g, "gradient $g$", "C0"), (by_norm, "clipped by norm", "C2"),
                         (by_value, "clipped by value", "C1")):
         ang = _angle(v)
@@ -217,7 +216,7 @@ def clipping_run():
     from vgp.clipping_demo import as_float_array, experiment
 
     res = experiment()
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9.6, 3.6))
+    fig, (ax, ax2) = subplots(1, 2, figsize=(9.6, 3.6))
     colors = {"unclipped": "C1", "clipped": "C0"}
     top = {"loss": 1e2, "grad_norm": 1e7}
     for key, run in sorted(res["runs"].items()):

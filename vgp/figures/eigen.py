@@ -11,13 +11,12 @@ example).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from vgp._validate import real
 from vgp.cache import cached
 from vgp.activations import MAX_SLOPE, dphi, phi
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.spectral import spectral_norm
 
 # The random tanh RNN of `vgp.profile.random_rnn_slopes` used by the last two figures.
@@ -80,7 +79,7 @@ def lyapunov_sweep(input_scale: float = 1.0) -> list[dict]:
 )
 def activations():
     z = np.linspace(-5, 5, 801)
-    fig, axes = plt.subplots(1, 3, figsize=(8.2, 3.0), sharey=True)
+    fig, axes = subplots(1, 3, figsize=(8.2, 3.0), sharey=True)
     for ax, name in zip(axes, ("tanh", "sigmoid", "relu")):
         ax.plot(z, phi(name, z), label=f"{name}$(z)$")
         ax.plot(z, dphi(name, z), "--", label=f"{name}$'(z)$")
@@ -110,7 +109,7 @@ def activations():
 def tanh_slope_histogram():
     from vgp.profile import random_rnn_slopes
 
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = subplots(figsize=(6.4, 3.6))
     bins = np.linspace(0.0, 1.0, 51)
     for i, rho in enumerate(HIST_RADII):
         _, S = random_rnn_slopes(NET["hidden"], NET["steps"], rho, input_scale=1.0, seed=NET["seed"])
@@ -146,7 +145,7 @@ def tanh_slope_histogram():
              "0 until the recurrence itself saturates it); right: strong input."),
 )
 def lyapunov_figure():
-    fig, axes = plt.subplots(1, 2, figsize=(7.6, 3.6), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(7.6, 3.6), sharey=True)
     for ax, scale in zip(axes, INPUT_SCALES):
         rows = lyapunov_sweep(scale)
         r = np.array([row["radius"] for row in rows])

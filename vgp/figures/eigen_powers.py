@@ -7,10 +7,9 @@ non-normal matrix whose spectral radius is below 1).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.spectral import nonnormal_example, power_norms, rescale, spectral_norm, spectral_radius
 
 # Numbers quoted in alt texts and captions are computed here, never typed.
@@ -37,7 +36,7 @@ def _random_matrix(H: int, radius: float, seed: int) -> np.ndarray:
              "the log scale is set by $\\rho$; the offset by how non-normal $W$ is."),
 )
 def powers():
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 3.4))
+    fig, (ax1, ax2) = subplots(1, 2, figsize=(7.4, 3.4))
     n = np.arange(51)
     for lam in (0.5, 0.9, 1.0, 1.1, 1.5):
         ax1.semilogy(n, lam ** n, label=f"$|\\lambda| = {lam}$")
@@ -77,7 +76,7 @@ def powers():
 def nonnormal_transient():
     W = _NN
     rho, sigma = spectral_radius(W), spectral_norm(W)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 3.4))
+    fig, (ax1, ax2) = subplots(1, 2, figsize=(7.4, 3.4))
     n = np.arange(61)
     norms = power_norms(W, 60)
     ax1.plot(n, norms, label="$\\Vert W^n\\Vert_2$")

@@ -7,10 +7,9 @@ both drawn from `vgp.worked_example`.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.worked_example import log10_product_norm, predict_log10_norm, rates, worked_example
 
 # Numbers quoted in alt texts and captions are computed here, never typed.
@@ -33,7 +32,7 @@ _EX_PRED = predict_log10_norm(_EX, 50)
 )
 def worked_heatmaps():
     ex = worked_example()
-    fig, axes = plt.subplots(2, 5, figsize=(8.2, 3.8))
+    fig, axes = subplots(2, 5, figsize=(8.2, 3.8))
     vmax = float(np.max(np.abs(ex.cumulative)))
     for t in range(1, ex.steps + 1):
         P = ex.cumulative[t - 1]
@@ -77,7 +76,7 @@ def worked_fifty_steps():
     r = rates(ex)
     t = np.arange(51)
     logs = np.concatenate([[0.0], log10_product_norm(steps=50)])
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    fig, ax = subplots(figsize=(6.4, 3.8))
     ax.plot(t, logs, color="C6", label="$\\Vert\\partial h_t/\\partial h_0\\Vert_2$ (computed)")
     ax.plot(t[1:6], np.log10(np.linalg.norm(ex.cumulative, 2, axis=(1, 2))), "o", color="C6")
     ax.plot(t, t * np.log10(r["sigma_max"]), ":", color="C1",

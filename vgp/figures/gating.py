@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 
 BASE = dict(color="black", linestyle="--", linewidth=1.2)
 
@@ -54,7 +53,7 @@ def trained_lstms() -> dict:
 )
 def cell_gradient_init():
     prof = init_profiles()
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, (label, (dist, norm)) in enumerate(sorted(prof.items())):
         ax.semilogy(dist, norm, color=f"C{i}", label=label)
     ax.set_xlabel("distance from the loss, $T-t$")
@@ -80,7 +79,7 @@ def forget_gates():
 
     runs = trained_lstms()
     edges = np.linspace(0, 1, GATE_BINS + 1)
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.0), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(7.2, 3.0), sharey=True)
     for ax, when in zip(axes, ("forget_init", "forget_final")):
         for i, (fb, run) in enumerate(sorted(runs.items())):
             ax.stairs(run[when]["hist"], edges, color=f"C{i}", label=f"forget bias {fb:g}")
@@ -104,7 +103,7 @@ def forget_gates():
 def cell_gradient_trained():
     from vgp.experiments import result
 
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, (fb, run) in enumerate(sorted(trained_lstms().items())):
         T = run["config"]["delay"]
         ax.semilogy(T - np.arange(1, T + 1), run["profile_final"]["c"], color=f"C{i}",
@@ -132,7 +131,7 @@ def parameter_counts():
     from vgp.models import CELLS, count_parameters
 
     sizes = (32, 64, 128)
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     width = 0.25
     for i, cell in enumerate(CELLS):
         counts = [count_parameters(cell, 10, H) for H in sizes]
@@ -158,7 +157,7 @@ def parameter_counts():
 def depth_paths():
     from vgp.shortpaths import STACKS, depth_profile
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(7.2, 3.2), sharey=True)
+    fig, (a, b) = subplots(1, 2, figsize=(7.2, 3.2), sharey=True)
     for i, kind in enumerate(STACKS):
         a.semilogy(depth_profile(kind), color=f"C{i}", label=kind)
     for i, bias in enumerate((0.0, -1.0, -2.0, -3.0)):
@@ -185,7 +184,7 @@ def depth_paths():
 def attention():
     from vgp.shortpaths import attention_profile
 
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, attend in enumerate((False, True)):
         prof = attention_profile(attend=attend)
         T = len(prof)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 
 LABELS = {"rnn": "vanilla tanh RNN", "lstm": "LSTM (forget bias 1)"}
 
@@ -40,7 +39,7 @@ def distance_profiles() -> dict:
 )
 def gradient_vs_distance():
     prof = distance_profiles()
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = subplots(figsize=(6.4, 3.6))
     for i, cell in enumerate(("rnn", "lstm")):
         dist, init, final = prof[cell]
         color = f"C{i}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.latch import fixed_point, gradient_along, gradient_factor, trajectory
 
 CELLS = ("rnn", "lstm", "gru")
@@ -44,7 +43,7 @@ def _smooth(y, k: int = 25) -> np.ndarray:
 def latch_fixed_points():
     ws = np.linspace(0.0, 4.0, 401)
     hs = np.array([fixed_point(w) for w in ws])
-    fig, (a, b) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    fig, (a, b) = subplots(1, 2, figsize=(7.2, 3.2))
     up = ws > 1
     a.plot(ws[up], hs[up], color="C0", label="$\\pm h^*$ (stable)")
     a.plot(ws[up], -hs[up], color="C0")
@@ -74,7 +73,7 @@ def latch_fixed_points():
              "vanishes fastest."),
 )
 def latch_noise():
-    fig, (a, b) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    fig, (a, b) = subplots(1, 2, figsize=(7.2, 3.2))
     for i, w in enumerate((0.8, 2.0)):
         h = trajectory(w, 0.8, 60, noise=0.2, seed=1)
         a.plot(h, color=f"C{i}", label=f"$w={w}$")
@@ -102,7 +101,7 @@ def latch_noise():
 )
 def copy_loss():
     sweep = _sweep("copy-delays")
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, cell in enumerate(CELLS):
         d, rows, _ = sweep[cell]
         ax.semilogy(d, [r["eval_loss"] for r in rows], "o-", color=f"C{i}", label=NAMES[cell])
@@ -133,7 +132,7 @@ def copy_loss():
 )
 def copy_accuracy():
     sweep = _sweep("copy-delays")
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, cell in enumerate(CELLS):
         d, rows, _ = sweep[cell]
         ax.plot(d, [r["eval_metric"] for r in rows], "o-", color=f"C{i}", label=NAMES[cell])
@@ -158,7 +157,7 @@ def adding_mse():
     from vgp.tasks import adding_baseline
 
     sweep = _sweep("adding-lengths")
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, cell in enumerate(CELLS):
         T, rows, _ = sweep[cell]
         ax.semilogy(T, [r["eval_loss"] for r in rows], "o-", color=f"C{i}", label=NAMES[cell])
@@ -180,7 +179,7 @@ def adding_mse():
              "LSTM succeeds. Dashed: the baseline of each task."),
 )
 def training_curves():
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    fig, axes = subplots(1, 2, figsize=(7.2, 3.2))
     for ax, name, knob, title in ((axes[0], "copy-delays", 20, "copying, $d=20$"),
                                   (axes[1], "adding-lengths", 40, "adding, $T=40$")):
         sweep = _sweep(name)
@@ -209,7 +208,7 @@ def training_curves():
 )
 def gradient_profiles():
     sweep = _sweep("adding-lengths")
-    fig, ax = plt.subplots()
+    fig, ax = subplots()
     for i, cell in enumerate(CELLS):
         d, _, runs = sweep[cell]
         run = runs[-1]
@@ -243,7 +242,7 @@ def timing():
     names = list(t["per_experiment"]) + [f"whole set / {cores} cores"]
     wall = [t["per_experiment"][n] for n in names[:-1]] + [t["total"] / cores]
     cpu = [t["per_experiment_cpu"][n] for n in names[:-1]] + [t["cpu_total"] / cores]
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    fig, ax = subplots(figsize=(6.4, 3.4))
     ax.barh(names, wall, color="C0", label="wall time of its runs")
     ax.barh(names, cpu, color="C1", height=0.35, label="CPU time of its runs")
     for y, s in enumerate(wall):

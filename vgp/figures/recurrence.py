@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.rnn import forward, init_params
 
 
@@ -39,7 +38,7 @@ _FINAL = np.min(np.abs(trajectories(1.5)[-1]))
              "up to scale; the recurrence alone decides whether the pulse is forgotten."),
 )
 def hidden_trajectories():
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.2), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(7.2, 3.2), sharey=True)
     for ax, radius in zip(axes, (0.8, 1.5)):
         h = trajectories(radius)
         ax.plot(np.arange(h.shape[0]), h, linewidth=1.2)
@@ -76,7 +75,7 @@ def _arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
 )
 def unrolled_graph():
     T = 4
-    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    fig, ax = subplots(figsize=(7.2, 3.0))
     ax.set_xlim(-0.7, T + 0.6)
     ax.set_ylim(-0.6, 2.6)
     ax.axis("off")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 SVG_RC = {
     "svg.hashsalt": "vgp",     # fixed ids inside the SVG
     "svg.fonttype": "path",    # text as paths: no font is needed by the reader
     "svg.image_inline": True,
 }
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# Okabe-Ito, readable by colour-blind readers: the line colours, in order
 
 STYLE_RC = {
     "figure.figsize": (6.4, 3.6),
@@ -25,14 +24,19 @@ STYLE_RC = {
     "axes.titlesize": 11,
     "legend.frameon": False,
     "lines.linewidth": 1.8,
-    "axes.prop_cycle": matplotlib.cycler(color=[
-        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-    ]),  # Okabe-Ito, readable by colour-blind readers
     **SVG_RC,
 }
 
 
 def apply() -> None:
-    """Reset matplotlib to the site style (called before every figure is drawn)."""
+    """Reset matplotlib to the site style (called before every figure is drawn).
+
+    matplotlib is imported here, not at module level: listing the figure registry, which
+    imports this module, must not load it (see `vgp.figures.subplots`).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
     matplotlib.rcdefaults()
     matplotlib.rcParams.update(STYLE_RC)
+    matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=PALETTE)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from vgp.figures import figure
+from vgp.figures import figure, subplots
 from vgp.init_compare import EXPERIMENT as INIT_RUN
 from vgp.vanishing import PROFILE, RADII, SWAMP, radius_profiles
 
@@ -41,7 +40,7 @@ def _pow10_ticks(ax, axis: str = "y", step: int | None = None) -> None:
 )
 def gamma_powers():
     n = np.arange(0, 101)
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    fig, ax = subplots(figsize=(6.4, 3.8))
     for gamma in GAMMAS:
         ax.plot(n, n * math.log10(gamma), label=f"$\\gamma$ = {gamma:g}")
     for gamma, ns, c in ((0.45, (10, 20, 50, 100), "C1"), (1.1, (10, 20, 50), "C4")):
@@ -73,7 +72,7 @@ def gamma_powers():
 )
 def radius_profiles_figure():
     profs = radius_profiles()
-    fig, ax = plt.subplots(figsize=(6.8, 4.0))
+    fig, ax = subplots(figsize=(6.8, 4.0))
     for r, prof in profs.items():
         back = prof.t[-1] - prof.t                                   # T - t
         ax.plot(back, prof.log10_norm, label=f"radius {r:g}")
@@ -115,7 +114,7 @@ def swamping_figure():
     with np.errstate(divide="ignore"):
         rel = np.log10(norms / norms[-1])
     m = lost_horizon(C)
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = subplots(figsize=(6.4, 3.6))
     ax.plot(back, rel, color="C0", lw=1.2)
     ax.axhline(math.log10(np.finfo(float).eps / 2), color="0.4", ls="--", lw=0.8)
     ax.text(2, math.log10(np.finfo(float).eps / 2) + 0.8, "float64 unit roundoff $2^{-53}$",
@@ -156,7 +155,7 @@ def init_profiles():
     res = experiment()
     T = res["config"]["length"]
     t = np.arange(1, T + 1)
-    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4), sharey=True)
+    fig, axes = subplots(1, 3, figsize=(10.5, 3.4), sharey=True)
     for ax, kind in zip(axes, INITS):
         for seed in res["config"]["seeds"]:
             run = res["runs"][f"{kind}-{seed}"]
@@ -190,7 +189,7 @@ def init_loss():
     from vgp.tasks import adding_baseline
 
     res = experiment()
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = subplots(figsize=(6.4, 3.6))
     k = SMOOTH
     for i, kind in enumerate(INITS):
         for seed in res["config"]["seeds"]:
