@@ -60,3 +60,43 @@ def test_docstrings_comments_and_layout_do_not_change_the_hash(tmp_path, monkeyp
     mod.write_text('def f(x):\n    """Only a docstring."""\n')   # body becomes `pass`
     assert _sources.source_hash("vgp.m") != before
     _sources.clear_caches()
+
+
+def test_the_analysis_of_a_module_is_memoised_on_disk(tmp_path, monkeypatch):
+    pkg = tmp_path / "vgp"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from vgp import b, c\nX = 1\n")
+    (pkg / "b.py").write_text("Y = 1\n")
+    monkeypatch.setattr(_sources, "PACKAGE_ROOT", pkg)
+    monkeypatch.setattr(_sources, "MEMO_DIR", tmp_path / "memo")
+    _sources.clear_caches()
+    before = _sources.source_hash("vgp.a")
+    assert len(list((tmp_path / "memo").rglob("*.json"))) == 2   # vgp.a, vgp.b
+
+    # A new process (memory cleared) takes digests and imports from disk and parses nothing.
+    _sources.clear_caches()
+
+    def no_parse(text):
+        raise AssertionError("parsed although memoised")
+
+    with monkeypatch.context() as m:
+        m.setattr(_sources, "_fingerprint", no_parse)
+        m.setattr(_sources, "_parse", no_parse)
+        assert _sources.source_hash("vgp.a") == before
+    # Which imported names are modules is decided on every run: a new vgp/c.py counts.
+    (pkg / "c.py").write_text("Z = 1\n")
+    assert _sources.dependencies("vgp.a") == ["vgp.a", "vgp.b", "vgp.c"]
+
+    # A corrupt memo file is recomputed, and without a memo directory nothing is written.
+    _sources.clear_caches()
+    for f in (tmp_path / "memo").rglob("*.json"):
+        f.write_text("{not json")
+    (pkg / "c.py").unlink()
+    assert _sources.source_hash("vgp.a") == before
+    monkeypatch.setattr(_sources, "MEMO_DIR", None)
+    _sources.clear_caches()
+    (pkg / "b.py").write_text("Y = 2\n")
+    assert _sources.source_hash("vgp.a") != before
+    assert len(list((tmp_path / "memo").rglob("*.json"))) == 3   # vgp.a, vgp.b, vgp.c: no new b
+    _sources.clear_caches()
