@@ -2,7 +2,8 @@
 
 Thin by design: the logic is `vgp._katex` (tested in tests/test_katex.py). It runs on the
 finished HTML of each page (`on_post_page`), after the search plugin has indexed the page,
-so search still matches the TeX source rather than KaTeX's markup.
+so search still matches the TeX source rather than KaTeX's markup. Pages with math preload
+the KaTeX fonts they use (a late font shifts the formulas: a layout shift).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import time
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 from vgp import _katex
 
@@ -25,7 +27,8 @@ def on_pre_build(config):
 def on_post_page(output, page, config):
     start = time.perf_counter()
     try:
-        return _katex.typeset(output, _state["renderer"])
+        output = _katex.typeset(output, _state["renderer"])
+        return _katex.font_preloads(output, get_relative_url("assets/katex/fonts", page.url))
     except _katex.KatexError as exc:
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
     finally:

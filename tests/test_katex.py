@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -112,3 +113,24 @@ def test_typeset_validates_page_html(renderer):
 def test_missing_katex_file_names_the_parameter(tmp_path):
     with pytest.raises(ValueError, match="katex_js"):
         _katex.Renderer(katex_js=tmp_path / "nope.js")
+
+
+def test_pages_preload_the_katex_fonts_their_math_uses():
+    page = ('<html><head><title>t</title></head><body><span class="katex">'
+            '<span class="mop op-symbol large-op">∑</span><span class="mord mathnormal">x</span>'
+            '</span></body></html>')
+    out = _katex.font_preloads(page, "../../assets/katex/fonts/")
+    head = out[:out.index("</head>")]
+    assert re.findall(r'href="([^"]+)"', head) == [
+        "../../assets/katex/fonts/KaTeX_Main-Regular.woff2",
+        "../../assets/katex/fonts/KaTeX_Math-Italic.woff2",
+        "../../assets/katex/fonts/KaTeX_Size2-Regular.woff2",
+    ]
+    assert head.count("crossorigin") == 3   # fonts are fetched in CORS mode: must match
+    assert out[out.index("</head>"):] == page[page.index("</head>"):]
+    for name, _ in _katex.FONT_MARKERS:   # every font named is vendored
+        assert (_katex.ROOT / "docs" / "assets" / "katex" / "fonts" / f"{name}.woff2").is_file()
+    with pytest.raises(ValueError, match="fonts_url"):
+        _katex.font_preloads(page, "")
+    with pytest.raises(TypeError, match="page_html"):
+        _katex.font_preloads(b"<head></head>", "fonts")

@@ -207,3 +207,42 @@ def typeset(page_html: str, renderer: Renderer) -> str:
         pos = end
     out.append(page_html[pos:])
     return "".join(out)
+
+
+# KaTeX fonts a page's markup needs, each with the classes that reveal it. A font that
+# arrives after the first layout changes the width of every formula set in it, which Chrome
+# reports as a layout shift: the page preloads the ones it uses (hooks/katex.py).
+FONT_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("KaTeX_Main-Regular", ('class="katex"',)),
+    ("KaTeX_Math-Italic", ("mathnormal",)),
+    ("KaTeX_Size1-Regular", ("delimsizing size1", "small-op")),
+    ("KaTeX_Size2-Regular", ("delimsizing size2", "large-op")),
+    ("KaTeX_Size3-Regular", ("delimsizing size3",)),
+    ("KaTeX_Main-Bold", ("mathbf",)),
+)
+
+
+def font_preloads(page_html: str, fonts_url: str) -> str:
+    """`page_html` with a preload link in its <head> for each KaTeX font its math uses.
+
+    `fonts_url` is the fonts directory relative to the page; links must match the stylesheet's
+    own URL (and CORS mode: `crossorigin`) for the browser to reuse the preloaded file.
+
+    >>> page = '<head></head><span class="katex"><span class="mord mathnormal">h</span></span>'
+    >>> head = font_preloads(page, "../assets/katex/fonts").split("</head>")[0]
+    >>> print(head.rstrip())
+    <head><link rel="preload" href="../assets/katex/fonts/KaTeX_Main-Regular.woff2" as="font" type="font/woff2" crossorigin>
+    <link rel="preload" href="../assets/katex/fonts/KaTeX_Math-Italic.woff2" as="font" type="font/woff2" crossorigin>
+    >>> font_preloads("<head></head><p>no math</p>", "fonts") == "<head></head><p>no math</p>"
+    True
+    """
+    if not isinstance(page_html, str):
+        raise TypeError(f"page_html must be str, got {type(page_html).__name__}")
+    if not isinstance(fonts_url, str) or not fonts_url:
+        raise ValueError(f"fonts_url must be a non-empty str, got {fonts_url!r}")
+    fonts = [name for name, markers in FONT_MARKERS if any(m in page_html for m in markers)]
+    if not fonts or 'class="katex"' not in page_html or "</head>" not in page_html:
+        return page_html
+    links = "".join(f'<link rel="preload" href="{fonts_url.rstrip("/")}/{name}.woff2" as="font" '
+                    f'type="font/woff2" crossorigin>\n' for name in fonts)
+    return page_html.replace("</head>", links + "</head>", 1)

@@ -1,7 +1,9 @@
 // Site-wide helper (loaded deferred on every page): accessible names for two Material widgets
 // that lack one (the search dialog and the instant-navigation progress bar), which
 // Lighthouse's accessibility audit requires. Math needs no script: it is typeset at build
-// time (hooks/katex.py).
+// time (hooks/katex.py). Material's bundle runs on the reader's first interaction
+// (overrides/partials/theme-on-interaction.html): the static markup is named at once, and
+// every page Material shows once its document$ exists.
 (function () {
   "use strict";
   function names() {
@@ -12,8 +14,11 @@
         });
       });
   }
-  function run() { names(); }
-  if (typeof document$ !== "undefined") document$.subscribe(run);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
-  else run();
+  function follow() {
+    if (typeof document$ === "undefined") return false;
+    document$.subscribe(names);
+    return true;
+  }
+  names();
+  if (!follow()) document.addEventListener("vgp:theme-ready", follow, { once: true });
 })();

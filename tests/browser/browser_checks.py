@@ -156,10 +156,25 @@ class Recorder:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
+def wake_theme(page) -> None:
+    """Interact as a reader would (move the pointer) and wait until Material's bundle, which
+    runs on the first interaction (overrides/partials/theme-on-interaction.html), is ready."""
+    page.mouse.move(3, 3)
+    page.mouse.move(9, 9)
+    page.wait_for_selector("html[data-theme-script='ready']", state="attached", timeout=15000)
+
+
 def audit(page, url: str, origin: str) -> list[str]:
-    """Load `url` and return every problem found on it (see the module docstring)."""
+    """Load `url` and return every problem found on it (see the module docstring).
+
+    The page is checked as loaded (no theme script yet), then after a first interaction has
+    run Material's bundle, so errors of either state are reported."""
     rec = Recorder(page, origin)
     page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.evaluate("document.querySelector('script[data-vgp-bundle]') === null"):
+        rec.problems.append("Material's bundle is missing or ran before any interaction")
+    wake_theme(page)
     page.wait_for_load_state("networkidle")
     problems = rec.problems
     math = page.evaluate(_MATH_JS)

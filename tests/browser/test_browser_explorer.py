@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from browser_checks import wake_theme
 from vgp.explorer import decay_numbers, matrix_numbers
 from vgp.spectral import nonnormal_example
 
@@ -94,6 +95,7 @@ def test_matrix_numbers_follow_sliders_and_presets(explorer):
 def test_explorer_works_after_instant_navigation(page, server):
     """Material swaps pages without a reload; the widgets must initialise all the same."""
     page.goto(server.origin + "/")
+    wake_theme(page)   # instant navigation is Material's, run on the first interaction
     page.locator("a[href$='explorer/']").first.click()
     page.wait_for_selector("[data-vgp-explorer='decay'][data-ready]")
     widget = page.locator("[data-vgp-explorer='decay']")

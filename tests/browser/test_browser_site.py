@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_checks import audit, site_dir, site_pages
+from browser_checks import audit, site_dir, site_pages, wake_theme
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +68,8 @@ def test_dark_mode_toggles(page, server):
     # the choice survives a reload (Material keeps it in localStorage)
     page.reload()
     assert body.get_attribute("data-md-color-scheme") == after
+    # and toggles back once Material's bundle (run on the first interaction) has started
+    wake_theme(page)
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function(
+        f"document.body.getAttribute('data-md-color-scheme') === {before!r}")

@@ -1,7 +1,7 @@
 """What keeps pages light, checked on the built site (marker `site`) and in Chromium (`browser`):
 
 * math is typeset at build time: no page loads a math script or keeps TeX in its math;
-* Material's bundle is deferred; code blocks are mounted lazily (`content.lazy`);
+* Material's bundle runs on the first interaction; code blocks mount lazily (`content.lazy`);
 * long pages are wrapped in lazy sections (content-visibility), the last section excepted;
 * the search index holds no code blocks and is fetched only when the reader uses search.
 """
@@ -38,13 +38,36 @@ def test_math_is_typeset_at_build_time(built_site):
 
 
 @pytest.mark.site
-def test_bundle_is_deferred_and_code_blocks_mount_lazily(built_site):
+def test_bundle_waits_for_interaction_and_code_blocks_mount_lazily(built_site):
     text = _html(built_site, "/")
-    assert re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js" defer>',
-                     text)
+    assert not re.search(r'<script src="[^"]*bundle\.[0-9a-f]+\.min\.js"', text)
+    assert re.search(r'<script type="text/plain" data-vgp-bundle '
+                     r'data-src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', text)
+    assert "vgp:theme-ready" in text   # the loader (overrides/partials/theme-on-interaction.html)
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>',
                                   text, re.DOTALL).group(1))
     assert "content.lazy" in config["features"]
+
+
+@pytest.mark.browser
+def test_bundle_runs_on_the_first_interaction_and_material_then_works(page, server):
+    bundles = []
+    page.on("request", lambda r: bundles.append(r.url) if "/bundle." in r.url and
+            r.url.endswith(".js") else None)
+    page.goto(server.origin + "/lessons/bptt/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert bundles == []
+    assert page.evaluate("typeof document$") == "undefined"
+    assert page.locator(".md-code__button").count() == 0       # copy buttons are Material's
+    page.mouse.wheel(0, 400)                                   # a reader scrolls
+    page.wait_for_selector("html[data-theme-script='ready']", state="attached", timeout=15000)
+    assert len(bundles) == 1
+    assert page.evaluate("typeof document$") == "object"
+    page.locator(".highlight").nth(3).scroll_into_view_if_needed()   # content.lazy: in view
+    page.locator(".md-code__button[data-md-type='copy']").first.wait_for(state="attached",
+                                                                        timeout=15000)
+    assert page.locator("form[data-md-component='palette'] label:visible").count() == 1
+    assert page.locator(".md-search[role=dialog]").get_attribute("aria-label") == "Search"
 
 
 @pytest.mark.site
