@@ -12,6 +12,7 @@ import gzip
 import io
 import http.server
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -41,12 +42,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser closing a page aborts its requests in flight: not an error of the site.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class Server:
     """Context manager: `with Server(site) as origin: ...` (a free port on 127.0.0.1)."""
 
     def __init__(self, root: Path | str):
         handler = functools.partial(Handler, directory=os.fspath(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _HTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
