@@ -167,6 +167,16 @@
   }
 
   window.vgpExplorer = { decayNumbers: decayNumbers, matrixNumbers: matrixNumbers, fixed: fixed, sci: sci };
-  if (typeof document$ !== "undefined") document$.subscribe(init);
-  else document.addEventListener("DOMContentLoaded", init);
+  // Material's bundle runs on the reader's first interaction (theme-on-interaction.html):
+  // initialise the page now, and every page instant navigation shows once document$ exists.
+  function follow() {
+    if (typeof document$ === "undefined") return false;
+    document$.subscribe(init);
+    return true;
+  }
+  if (!follow()) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
+    else init();
+    document.addEventListener("vgp:theme-ready", follow, { once: true });
+  }
 })();
