@@ -48,6 +48,10 @@ class Figure:
     def cache_key(self) -> str:
         return source_hash(self.module, "vgp.figures", "vgp.figures.style", extra=self.name)
 
+    def cache_file(self, cache_dir: Path | str) -> Path:
+        """Where the SVG of the current code is cached: <cache_dir>/<name>-<cache_key>.svg."""
+        return Path(cache_dir) / f"{self.name}-{self.cache_key()}.svg"
+
 
 REGISTRY: dict[str, Figure] = {}
 
@@ -113,7 +117,7 @@ def build(name: str, cache_dir: Path | str | None = None) -> bytes:
     fig = get(name)
     path = None
     if cache_dir is not None:
-        path = Path(cache_dir) / f"{name}-{fig.cache_key()}.svg"
+        path = fig.cache_file(cache_dir)
         if path.is_file():
             return path.read_bytes()
     from vgp.figures.style import apply
@@ -152,15 +156,18 @@ def build_all(cache_dir: Path | str, jobs: int = 2) -> tuple[dict[str, bytes], i
         raise ValueError(f"jobs must be a positive int, got {jobs!r}")
     cache = Path(cache_dir)
     registry = load_all()
-    missing = [n for n in sorted(registry)
-               if not (cache / f"{n}-{registry[n].cache_key()}.svg").is_file()]
+    paths = {n: registry[n].cache_file(cache) for n in sorted(registry)}   # each key once
+    missing = [n for n, path in paths.items() if not path.is_file()]
     if len(missing) > 1 and jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
         with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=get_context("spawn")) as ex:
             list(ex.map(_build_in_worker, missing, [str(cache)] * len(missing)))
-    return {n: build(n, cache_dir=cache) for n in sorted(registry)}, len(missing)
+    else:
+        for n in missing:
+            build(n, cache_dir=cache)
+    return {n: path.read_bytes() for n, path in paths.items()}, len(missing)
 
 
 _SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="([0-9.]+)pt"[^>]*?\bheight="([0-9.]+)pt"')
