@@ -167,16 +167,7 @@
   }
 
   window.vgpExplorer = { decayNumbers: decayNumbers, matrixNumbers: matrixNumbers, fixed: fixed, sci: sci };
-  // Material's bundle runs on the reader's first interaction (theme-on-interaction.html):
-  // initialise the page now, and every page instant navigation shows once document$ exists.
-  function follow() {
-    if (typeof document$ === "undefined") return false;
-    document$.subscribe(init);
-    return true;
-  }
-  if (!follow()) {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
-    else init();
-    document.addEventListener("vgp:theme-ready", follow, { once: true });
-  }
+  // This page now, and every page Material shows once its bundle (run on the reader's first
+  // interaction) has started: overrides/partials/theme-on-interaction.html defines vgpOnPage.
+  vgpOnPage(init);
 })();

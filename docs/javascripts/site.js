@@ -2,8 +2,7 @@
 // that lack one (the search dialog and the instant-navigation progress bar), which
 // Lighthouse's accessibility audit requires. Math needs no script: it is typeset at build
 // time (hooks/katex.py). Material's bundle runs on the reader's first interaction
-// (overrides/partials/theme-on-interaction.html): the static markup is named at once, and
-// every page Material shows once its document$ exists.
+// (overrides/partials/theme-on-interaction.html, which defines vgpOnPage).
 (function () {
   "use strict";
   function names() {
@@ -14,11 +13,5 @@
         });
       });
   }
-  function follow() {
-    if (typeof document$ === "undefined") return false;
-    document$.subscribe(names);
-    return true;
-  }
-  names();
-  if (!follow()) document.addEventListener("vgp:theme-ready", follow, { once: true });
+  vgpOnPage(names);   // this page now, and every page Material shows once its bundle has run
 })();
