@@ -240,9 +240,9 @@ def font_preloads(page_html: str, fonts_url: str) -> str:
         raise TypeError(f"page_html must be str, got {type(page_html).__name__}")
     if not isinstance(fonts_url, str) or not fonts_url:
         raise ValueError(f"fonts_url must be a non-empty str, got {fonts_url!r}")
-    fonts = [name for name, markers in FONT_MARKERS if any(m in page_html for m in markers)]
-    if not fonts or 'class="katex"' not in page_html or "</head>" not in page_html:
+    if 'class="katex"' not in page_html or "</head>" not in page_html:
         return page_html
+    fonts = [name for name, markers in FONT_MARKERS if any(m in page_html for m in markers)]
     links = "".join(f'<link rel="preload" href="{fonts_url.rstrip("/")}/{name}.woff2" as="font" '
                     f'type="font/woff2" crossorigin>\n' for name in fonts)
     return page_html.replace("</head>", links + "</head>", 1)
