@@ -1,21 +1,40 @@
 """MkDocs hook: code blocks stay out of the search index.
 
-Doctest blocks are a third of the site's text and match almost any query on a name (every
-example repeats `vgp.`, `np.`, `W_hh`); prose, headings and the API page's signatures
-(headings) stay indexed. Material's search plugin skips any element carrying
-`data-search-exclude`; this marks each highlighted code block with it before the plugin
-indexes the page (`on_page_content` runs before the plugin's `on_page_context`), and every
-`<pre>` as well (the notebooks' printed outputs: numbers, not prose).
+Thin by design: what the index reads is `vgp._search.index_view` (tested in
+tests/test_search.py). Material's search plugin indexes a page in its `on_page_context`
+(priority 0); this hook shows it the page without code blocks just before (priority 50) and
+gives the page its full content back just after (priority -50), before the theme renders it.
 """
 
 from __future__ import annotations
 
-import re
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
 
-_CODE_BLOCK = re.compile(r'<div class="((?:[^"]* )?highlight)"')
-_PRE = re.compile(r"<pre\b")   # also the notebooks' printed outputs
+from vgp import _search
+
+_full: dict[str, tuple[str, str]] = {}   # page -> (full content, the view the index saw)
 
 
-def on_page_content(html, page, config, files):
-    html = _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude', html)
-    return _PRE.sub("<pre data-search-exclude", html)
+def on_pre_build(config):
+    _full.clear()
+
+
+@event_priority(50)
+def _show_index_view(context, page, config, nav):
+    view = _search.index_view(page.content)
+    _full[page.file.src_uri] = (page.content, view)
+    page.content = view
+    return context
+
+
+@event_priority(-50)
+def _restore_content(context, page, config, nav):
+    full, view = _full.pop(page.file.src_uri)
+    if page.content != view:   # another plugin edited the view: its edit would be lost
+        raise PluginError(f"{page.file.src_uri}: page content changed while it was indexed")
+    page.content = full
+    return context
+
+
+on_page_context = CombinedEvent(_show_index_view, _restore_content)
