@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
@@ -86,9 +87,34 @@ def site_pages(root: Path) -> list[str]:
     return sorted(pages)
 
 
+def sitemap_for(xml: str, origin: str) -> str:
+    """sitemap.xml with the site's URL (its shortest `<loc>`, the home page) replaced by
+    `origin`: the site as it would be deployed there. Material's instant navigation only
+    takes over links to pages listed in the sitemap, so without this it never runs on a
+    loopback server."""
+    locs = re.findall(r"<loc>([^<]+)</loc>", xml)
+    if not locs:
+        return xml
+    home = min(locs, key=len)
+    return xml.replace(f"<loc>{home}", f"<loc>{origin}/")
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
         pass
+
+    def send_head(self):
+        if self.path.split("?")[0] != "/sitemap.xml":
+            return super().send_head()
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            return super().send_head()
+        body = sitemap_for(path.read_text(encoding="utf-8"), self.server.origin).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self):
         # LinkChecker throttles every host to ~3 requests/s unless the server sends this
@@ -104,6 +130,7 @@ class SiteServer:
         handler = functools.partial(_Quiet, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.httpd.origin = self.origin   # the handler serves sitemap.xml for this origin
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self):

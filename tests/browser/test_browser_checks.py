@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_checks import SiteServer, audit, copy_site, site_pages
+from browser_checks import SiteServer, audit, copy_site, site_pages, sitemap_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +46,17 @@ def test_audit_reports_cdn_script_and_broken_image(page, tampered):
 
 def test_audit_of_the_untampered_page_is_clean(page, server):
     assert audit(page, server.origin + "/explorer/", server.origin) == []
+
+
+def test_sitemap_is_served_for_the_test_servers_origin(built_site, server):
+    """Every page of the deployed sitemap, at the test server's origin instead of site_url."""
+    import urllib.request
+
+    xml = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    served = urllib.request.urlopen(server.origin + "/sitemap.xml").read().decode()
+    assert served == sitemap_for(xml, server.origin)
+    locs = served.count("<loc>")
+    assert locs > 1 and served.count(f"<loc>{server.origin}/") == locs
+    assert sitemap_for('<urlset><url><loc>https://h.example/</loc></url>'
+                       '<url><loc>https://h.example/a/</loc></url></urlset>', "http://l:1") == (
+        '<urlset><url><loc>http://l:1/</loc></url><url><loc>http://l:1/a/</loc></url></urlset>')

@@ -93,10 +93,16 @@ def test_matrix_numbers_follow_sliders_and_presets(explorer):
 
 
 def test_explorer_works_after_instant_navigation(page, server):
-    """Material swaps pages without a reload; the widgets must initialise all the same."""
+    """Material swaps pages without a reload; the widgets must initialise all the same.
+
+    The test server lists its own origin in sitemap.xml (browser_checks.sitemap_for), as the
+    deployed site lists site_url, so Material's instant navigation takes over the click."""
     page.goto(server.origin + "/")
     wake_theme(page)   # instant navigation is Material's, run on the first interaction
+    page.wait_for_function("() => window.document$ !== undefined")
+    page.evaluate("window.vgpSameDocument = true")
     page.locator("a[href$='explorer/']").first.click()
     page.wait_for_selector("[data-vgp-explorer='decay'][data-ready]")
+    assert page.evaluate("window.vgpSameDocument === true"), "the click reloaded the page"
     widget = page.locator("[data-vgp-explorer='decay']")
     assert _shown(widget, DECAY_KEYS) == _expected_decay(widget)
