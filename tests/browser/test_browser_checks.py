@@ -5,6 +5,8 @@ would look like a clean site."""
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
 from browser_checks import SiteServer, audit, copy_site, site_pages, sitemap_for
@@ -50,8 +52,6 @@ def test_audit_of_the_untampered_page_is_clean(page, server):
 
 def test_sitemap_is_served_for_the_test_servers_origin(built_site, server):
     """Every page of the deployed sitemap, at the test server's origin instead of site_url."""
-    import urllib.request
-
     xml = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     served = urllib.request.urlopen(server.origin + "/sitemap.xml").read().decode()
     assert served == sitemap_for(xml, server.origin)
