@@ -4,6 +4,8 @@ and the dark-mode toggle. Pages are discovered from the built site, never listed
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_checks import audit, site_dir, site_pages, wake_theme
@@ -73,3 +75,37 @@ def test_dark_mode_toggles(page, server):
     page.locator("form[data-md-component='palette'] label:visible").first.click()
     page.wait_for_function(
         f"document.body.getAttribute('data-md-color-scheme') === {before!r}")
+
+
+def _deep_links(root):
+    """For every page with lazy sections: its last top-level heading but one."""
+    links = []
+    for path in site_pages(root):
+        html = (root / path.strip("/") / "index.html").read_text() if path.endswith("/") else ""
+        ids = re.findall(r'<h2 id="([^"]+)"', html)
+        if "vgp-section" in html and len(ids) >= 2:
+            links.append(f"{path}#{ids[-2]}")
+    return links
+
+
+def test_deep_links_land_on_their_heading(browser, server, built_site):
+    """A link to a heading far down a page (a cross-reference, a table-of-contents entry
+    opened in a new tab) shows that heading at the top, on a phone and on a desktop, even
+    though the sections above it are laid out lazily with estimated heights."""
+    links = _deep_links(built_site)
+    assert any(link.startswith("/lessons/") for link in links)
+    wrong = []
+    for viewport in ({"width": 412, "height": 823}, {"width": 1280, "height": 900}):
+        context = browser.new_context(viewport=viewport)
+        pg = context.new_page()
+        for link in links:
+            pg.goto(server.origin + link, wait_until="load")
+            pg.wait_for_timeout(300)
+            top, room = pg.evaluate("""id => [document.getElementById(id).getBoundingClientRect().top,
+                document.documentElement.scrollHeight - innerHeight - scrollY]""",
+                link.split("#", 1)[1])
+            # at the top, below the header; or, near the end of a page, scrolled to the end
+            if not (0 <= top <= 150 or (room <= 1 and 0 <= top < viewport["height"] - 40)):
+                wrong.append(f"{viewport['width']}px {link}: heading at {top:.0f}px")
+        context.close()
+    assert wrong == [], "\n".join(wrong)
