@@ -11,9 +11,22 @@ Lighthouse comes from npm, pinned in package.json/package-lock.json (`npm ci` ru
 node_modules is missing or older than the lock). It drives Debian's Chromium
 (CHROME_PATH=/usr/bin/chromium, flags that keep it from calling Google hosts); no browser is
 downloaded. The site is served on 127.0.0.1 with gzip, as any static host serves it
-(benchmarks/_serve.py). Lighthouse's mobile run simulates a slow 4G link and a 4x slower
-CPU from a trace taken on this machine, so scores drop when the machine is busy: run it on
-an otherwise idle machine. Pages are audited one at a time.
+(benchmarks/_serve.py). Lighthouse's mobile run simulates a slow 4G link and a slower CPU
+from a trace taken on this machine, so scores drop when the machine is busy: run it on an
+otherwise idle machine. Pages are audited one at a time.
+
+The CPU slowdown is calibrated, as Lighthouse's documentation on throttling asks
+(docs/throttling.md, "Calibrating the CPU slowdown"). Its default of 4x turns a fast desktop
+(Lighthouse's BenchmarkIndex about 1500) into the mid-tier phone the mobile score is defined
+for; on a slower machine 4x emulates a slower phone than that. And this machine's speed
+drifts: one page's runs measured BenchmarkIndex 994 to 1598 within ten minutes (two shared
+cores). So each run is made in Lighthouse's two documented steps: `-G` loads the page and
+records it, at full speed (simulated throttling slows nothing while loading), and `-A`
+computes the metrics from that recording with the slowdown that Lighthouse's CPU-throttling
+calculator (linked from that page; `cpu_slowdown` here) gives for the BenchmarkIndex
+measured during that same load. `--cpu-slowdown 4` gives the uncalibrated default instead.
+The table's "CPU" column is the slowdown of the reported run; the `--json` output keeps
+every run's BenchmarkIndex.
 
 One run of a page is noisy (the same page has scored 0.77 and then 0.97 a minute later), so
 `--runs N` audits each page N times and reports its median run, the run whose performance
@@ -57,23 +70,70 @@ def ensure_lighthouse() -> Path:
     return exe
 
 
-def audit(exe: Path, url: str, preset: str) -> dict:
+def cpu_slowdown(benchmark_index: float) -> float:
+    """The CPU slowdown that makes a machine with this Lighthouse BenchmarkIndex emulate the
+    mid-tier phone of Lighthouse's mobile score: linear between the calculator's anchor points
+    (150 -> 1x, 800 -> 2x, 1300 -> 3x, then 1x more per 233 points; 1533 -> 4x, the default).
+
+    >>> [round(cpu_slowdown(i), 2) for i in (100, 150, 800, 1161, 1300, 1533)]
+    [1.0, 1.0, 2.0, 2.72, 3.0, 4.0]
+    """
+    if isinstance(benchmark_index, bool) or not isinstance(benchmark_index, (int, float)):
+        raise TypeError(f"benchmark_index must be a number, got {type(benchmark_index).__name__}")
+    if not benchmark_index > 0:
+        raise ValueError(f"benchmark_index must be positive, got {benchmark_index}")
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return max(1.0, 1 + (benchmark_index - 150) / 650)
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, text=True,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+
+
+def _failed(run: subprocess.CompletedProcess, categories) -> dict:
+    return {"scores": dict.fromkeys(categories), "failing_audits": [], "metrics": {},
+            "error": (run.stderr.strip().splitlines() or ["no output"])[-3:]}
+
+
+def audit(exe: Path, url: str, preset: str, slowdown: float | None = None,
+          categories: tuple[str, ...] = CATEGORIES) -> dict:
+    """One Lighthouse run of `url`, in two steps: load the page and record it (`-G`), then
+    compute the audits from the recording (`-A`). For mobile, the CPU slowdown of the second
+    step is `slowdown`, or, when None, `cpu_slowdown` of the BenchmarkIndex that Lighthouse
+    measured during this very load."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.json"
-        cmd = [str(exe), url, "--quiet", "--output=json", f"--output-path={out}",
-               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={FLAGS}",
-               f"--skip-audits={','.join(UNSCORED)}", "--disable-full-page-screenshot"]
+        rec, out = Path(tmp) / "recording", Path(tmp) / "report.json"
+        flags = [f"--only-categories={','.join(categories)}",
+                 f"--skip-audits={','.join(UNSCORED)}", "--disable-full-page-screenshot"]
         if preset == "desktop":
-            cmd.append("--preset=desktop")
-        run = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, text=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            flags.append("--preset=desktop")
+        run = _run([str(exe), url, "--quiet", f"-G={rec}", f"--chrome-flags={FLAGS}", *flags])
+        artifacts_file = rec / "artifacts.json"
+        if run.returncode != 0 or not artifacts_file.is_file():
+            return _failed(run, categories)
+        if preset == "mobile":
+            artifacts = json.loads(artifacts_file.read_text())
+            index = artifacts.get("BenchmarkIndex")
+            factor = slowdown if slowdown is not None else cpu_slowdown(index)
+            # Lighthouse refuses an audit step whose settings differ from the recording's.
+            # Under simulated throttling the recording ran at full speed (the slowdown only
+            # scales the traced CPU work when metrics are computed), so the recorded
+            # setting is rewritten to the slowdown this run is audited with.
+            artifacts["settings"]["throttling"]["cpuSlowdownMultiplier"] = factor
+            artifacts_file.write_text(json.dumps(artifacts))
+            flags.append(f"--throttling.cpuSlowdownMultiplier={factor}")
+        run = _run([str(exe), url, "--quiet", f"-A={rec}", "--output=json",
+                    f"--output-path={out}", *flags])
         if run.returncode != 0 or not out.is_file():
-            return {"scores": dict.fromkeys(CATEGORIES), "failing_audits": [],
-                    "metrics": {}, "error": run.stderr.strip().splitlines()[-3:]}
+            return _failed(run, categories)
         report = json.loads(out.read_text())
-    scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
+    scores = {c: report["categories"][c]["score"] for c in categories}
     failing = []
-    for c in CATEGORIES:
+    for c in categories:
         for ref in report["categories"][c]["auditRefs"]:
             a = report["audits"][ref["id"]]
             if ref.get("weight", 0) > 0 and a["score"] is not None and a["score"] < 1:
@@ -81,7 +141,9 @@ def audit(exe: Path, url: str, preset: str) -> dict:
     metrics = {k: report["audits"][k].get("displayValue", "") for k in (
         "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
         "cumulative-layout-shift", "speed-index")}
-    return {"scores": scores, "failing_audits": failing, "metrics": metrics}
+    return {"scores": scores, "failing_audits": failing, "metrics": metrics,
+            "benchmark_index": report["environment"].get("benchmarkIndex"),
+            "cpu_slowdown": report["configSettings"]["throttling"]["cpuSlowdownMultiplier"]}
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -120,9 +182,14 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if a page misses a target")
     ap.add_argument("--runs", type=int, default=1,
                     help="audit each page this many times and report the median run")
+    ap.add_argument("--cpu-slowdown", type=float,
+                    help="mobile CPU slowdown (default: each run's, calibrated to the "
+                         "machine's measured speed; 4 is Lighthouse's uncalibrated default)")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.cpu_slowdown is not None and not args.cpu_slowdown >= 1:
+        ap.error("--cpu-slowdown must be at least 1")
     site = Path(args.site)
     if not (site / "index.html").is_file():
         print(f"no built site in {site}: run `make build` first", file=sys.stderr)
@@ -131,18 +198,23 @@ def main(argv=None) -> int:
     pages = args.pages or [p for p in site_pages(site) if p != "/404.html"]
     results, bad = {}, []
     runs_note = f", median of {args.runs} runs per page" if args.runs > 1 else ""
-    print(f"Lighthouse ({args.preset}) on {len(pages)} pages{runs_note}\n")
-    print("| page | performance | range | accessibility | best practices | SEO "
-          "| FCP | LCP | TBT | CLS |")
-    print("|------|------------:|------:|--------------:|---------------:|----:"
-          "|----:|----:|----:|----:|")
     with Server(site) as origin:
+        if args.preset == "mobile":
+            print("CPU slowdown: " + (f"{args.cpu_slowdown:.2f}x, as given" if args.cpu_slowdown
+                  else "each run's own, from the BenchmarkIndex measured during it"))
+        print(f"Lighthouse ({args.preset}) on {len(pages)} pages{runs_note}\n")
+        print("| page | performance | range | accessibility | best practices | SEO "
+              "| FCP | LCP | TBT | CLS | CPU |")
+        print("|------|------------:|------:|--------------:|---------------:|----:"
+              "|----:|----:|----:|----:|----:|")
         for path in pages:
-            runs = [audit(exe, origin + path, args.preset) for _ in range(args.runs)]
+            runs = [audit(exe, origin + path, args.preset, args.cpu_slowdown)
+                    for _ in range(args.runs)]
             r = median_run(runs)
             perf = [x["scores"]["performance"] for x in runs
                     if x["scores"]["performance"] is not None]
             r["performance_runs"] = perf
+            r["benchmark_index_runs"] = [x.get("benchmark_index") for x in runs]
             results[path] = r
             s, m = r["scores"], r["metrics"]
             span = f"{min(perf):.2f}-{max(perf):.2f}" if perf else "-"
@@ -151,9 +223,14 @@ def main(argv=None) -> int:
             cells += [m.get(k, "-") for k in ("first-contentful-paint",
                       "largest-contentful-paint", "total-blocking-time",
                       "cumulative-layout-shift")]
+            cells.append(f"{r['cpu_slowdown']:.1f}x" if r.get("cpu_slowdown") else "-")
             print(f"| {path} | " + " | ".join(cells) + " |", flush=True)
             if m := misses(s, args.preset):
                 bad.append((path, m, r["failing_audits"], r["metrics"]))
+    index = [i for r in results.values() for i in r["benchmark_index_runs"] if i]
+    if index:
+        print(f"\nBenchmarkIndex over the runs: {min(index):.0f}-{max(index):.0f} "
+              f"(the machine's speed during the audit)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     for path, m, failing, metrics in bad:
