@@ -94,27 +94,26 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess:
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
 
 
-def _failed(run: subprocess.CompletedProcess, categories) -> dict:
-    return {"scores": dict.fromkeys(categories), "failing_audits": [], "metrics": {},
+def _failed(run: subprocess.CompletedProcess) -> dict:
+    return {"scores": dict.fromkeys(CATEGORIES), "failing_audits": [], "metrics": {},
             "error": (run.stderr.strip().splitlines() or ["no output"])[-3:]}
 
 
-def audit(exe: Path, url: str, preset: str, slowdown: float | None = None,
-          categories: tuple[str, ...] = CATEGORIES) -> dict:
+def audit(exe: Path, url: str, preset: str, slowdown: float | None = None) -> dict:
     """One Lighthouse run of `url`, in two steps: load the page and record it (`-G`), then
     compute the audits from the recording (`-A`). For mobile, the CPU slowdown of the second
     step is `slowdown`, or, when None, `cpu_slowdown` of the BenchmarkIndex that Lighthouse
     measured during this very load."""
     with tempfile.TemporaryDirectory() as tmp:
         rec, out = Path(tmp) / "recording", Path(tmp) / "report.json"
-        flags = [f"--only-categories={','.join(categories)}",
+        flags = [f"--only-categories={','.join(CATEGORIES)}",
                  f"--skip-audits={','.join(UNSCORED)}", "--disable-full-page-screenshot"]
         if preset == "desktop":
             flags.append("--preset=desktop")
         run = _run([str(exe), url, "--quiet", f"-G={rec}", f"--chrome-flags={FLAGS}", *flags])
         artifacts_file = rec / "artifacts.json"
         if run.returncode != 0 or not artifacts_file.is_file():
-            return _failed(run, categories)
+            return _failed(run)
         if preset == "mobile":
             artifacts = json.loads(artifacts_file.read_text())
             index = artifacts.get("BenchmarkIndex")
@@ -129,11 +128,11 @@ def audit(exe: Path, url: str, preset: str, slowdown: float | None = None,
         run = _run([str(exe), url, "--quiet", f"-A={rec}", "--output=json",
                     f"--output-path={out}", *flags])
         if run.returncode != 0 or not out.is_file():
-            return _failed(run, categories)
+            return _failed(run)
         report = json.loads(out.read_text())
-    scores = {c: report["categories"][c]["score"] for c in categories}
+    scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
     failing = []
-    for c in categories:
+    for c in CATEGORIES:
         for ref in report["categories"][c]["auditRefs"]:
             a = report["audits"][ref["id"]]
             if ref.get("weight", 0) > 0 and a["score"] is not None and a["score"] < 1:
