@@ -1,6 +1,7 @@
-"""MkDocs hook: long pages are laid out lazily, section by section (content-visibility).
+"""MkDocs hook: long pages are laid out lazily, section by section (content-visibility);
+API pages member by member.
 
-Thin by design: the logic is `vgp._sections.wrap_sections` (tested in tests/test_sections.py);
+Thin by design: the logic is `vgp._sections.wrap_sections` and `lazy_members` (tested in tests/test_sections.py);
 the CSS rule is in docs/stylesheets/site.css (`.vgp-section`).
 """
 
@@ -10,4 +11,4 @@ from vgp import _sections
 
 
 def on_page_content(html, page, config, files):
-    return _sections.wrap_sections(html)
+    return _sections.lazy_members(_sections.wrap_sections(html))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vgp._sections import estimate_px, wrap_sections
+from vgp._sections import estimate_px, lazy_members, wrap_sections
 
 WRAP = re.compile(r'<div class="vgp-section" style="--vgp-section-height: (\d+)px">')
 
@@ -54,3 +54,55 @@ def test_height_estimate_grows_with_content():
 def test_validates_content():
     with pytest.raises(TypeError, match="content"):
         wrap_sections(None)
+
+
+# --- API pages (mkdocstrings): lazy member bodies ---------------------------------------
+
+LAZY = re.compile(r' vgp-section" style="--vgp-section-height: \d+px"')
+
+
+def _member(name, body, kind="function"):
+    return (f'<div class="doc doc-object doc-{kind}">\n<h2 id="{name}" class="doc doc-heading">'
+            f'<code>{name}</code></h2>\n<div class="doc doc-contents ">\n{body}\n</div>\n</div>')
+
+
+def _module(*members, first=True):
+    return ('<div class="doc doc-object doc-module">\n<div class="doc doc-contents first">\n'
+            '<p>The module.</p>\n<div class="doc doc-children">\n' + "\n".join(members)
+            + '\n</div>\n</div>\n</div>')
+
+
+def _lazy_names(out):
+    return re.findall(r'<h2 id="(\w+)"[^>]*>.*?</h2>\n<div class="doc doc-contents vgp-section"', out)
+
+
+def test_members_of_a_module_get_lazy_bodies_except_the_last():
+    html = _module(*(_member(n, f"<p>{n} computes a thing.</p>") for n in ("a", "b", "c")))
+    out = lazy_members(html)
+    assert _lazy_names(out) == ["a", "b"]
+    # nothing else changes (mkdocstrings' trailing space in the class aside): headings stay outside
+    def same(text):
+        return text.replace('doc-contents "', 'doc-contents"')
+    assert same(LAZY.sub('"', out)) == same(html)
+
+
+def test_a_class_with_member_headings_stays_eager_and_so_do_its_members():
+    attribute = ('<div class="doc doc-object doc-attribute"><h3 id="K.x">x</h3>'
+                 '<div class="doc doc-contents "><p>the x</p></div></div>')
+    klass = _member("K", f'<p>A class.</p><div class="doc doc-children">{attribute}</div>', "class")
+    out = lazy_members(_module(_member("f", "<p>f</p>"), klass, _member("g", "<p>g</p>")))
+    assert _lazy_names(out) == ["f"]            # K holds a heading; K.x is not a module member
+    assert '<div class="doc doc-contents "><p>the x</p>' in out
+
+
+def test_empty_bodies_stay_eager_and_each_module_keeps_its_last_member():
+    one = _module(_member("a", ""), _member("b", "<p>b</p>"), _member("c", "<p>c</p>"))
+    two = _module(_member("d", "<p>d</p>"), _member("e", "<p>e</p>"))
+    assert _lazy_names(lazy_members(one + two)) == ["b", "d"]
+
+
+def test_pages_without_api_blocks_are_unchanged():
+    lesson = '<h2 id="a">A</h2><div class="vgp-section"><p>x</p></div><h2 id="b">B</h2><p>y</p>'
+    assert lazy_members(lesson) == lesson
+    with pytest.raises(TypeError, match="content"):
+        lazy_members(b"<p>bytes</p>")

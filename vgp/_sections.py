@@ -1,5 +1,7 @@
 """Long pages rendered lazily: the content under each top-level heading (`<h2>` to `<h6>`)
 goes into a `<div class="vgp-section">` that the site's CSS gives `content-visibility: auto`.
+On API pages (mkdocstrings), where every heading is nested, the body of each member of a
+module gets the same class instead (`lazy_members`).
 
 A lesson holds thousands of elements (typeset math, highlighted doctests). Without this, the
 browser styles and lays out all of them before the first paint, and again each time the
@@ -100,5 +102,80 @@ def wrap_sections(content: str) -> str:
         else:
             out.append(body)
         pos = stop
+    out.append(content[pos:])
+    return "".join(out)
+
+
+_DOC_DIV = re.compile(r'<div class="doc doc-(object|contents|children)\b([^"]*)"')
+
+
+def lazy_members(content: str) -> str:
+    """API pages: the body of each member of a module is laid out lazily, like a section.
+
+    mkdocstrings writes a module as `doc-object > doc-contents > doc-children`, and each
+    member as `doc-object > (heading, doc-contents)`. The `doc-contents` of a module's member
+    gets the `vgp-section` class and a height estimate when it holds text and no heading (a
+    class with documented members keeps its body eager, so the theme never measures a heading
+    inside a skipped block). The last member of each module stays eager, as the last section
+    of a lesson does.
+
+    >>> member = lambda name, body: (f'<div class="doc doc-object doc-function"><h2 id="{name}">'
+    ...     f'{name}</h2><div class="doc doc-contents ">{body}</div></div>')
+    >>> page = ('<div class="doc doc-object doc-module"><div class="doc doc-contents first">'
+    ...         '<p>module</p><div class="doc doc-children">' + member("f", "<p>f does</p>")
+    ...         + member("g", "") + member("h", "<p>h does</p>") + '</div></div></div>')
+    >>> out = lazy_members(page)
+    >>> out.count('vgp-section"')                # f only: g is empty, h is the last member
+    1
+    >>> '<div class="doc doc-contents vgp-section" style="--vgp-section-height: 200px"><p>f' in out
+    True
+    >>> lazy_members("<p>no API here</p>")
+    '<p>no API here</p>'
+    """
+    if not isinstance(content, str):
+        raise TypeError(f"content must be str, got {type(content).__name__}")
+    if 'class="doc doc-children' not in content:
+        return content
+    # open elements: [tag, doc kind or None, start, end of the opening tag, holds a heading]
+    stack: list[list] = []
+    candidates = []        # (start, body start, body end, members block, member start)
+    last_member = {}       # members block (its start) -> start of its last member
+    for m in _TOKENS.finditer(content):
+        closing, tag, selfclosing = m.group(2), (m.group(3) or "").lower(), m.group(4)
+        if not tag or tag in _VOID or selfclosing:
+            continue
+        if not closing:
+            if tag in _HEADINGS or tag == "h1":
+                for entry in stack:
+                    entry[4] = True
+            doc = _DOC_DIV.match(content, m.start()) if tag == "div" else None
+            kind = doc.group(1) if doc else None
+            if kind == "object":
+                blocks = [e for e in stack if e[1] == "children"]
+                if len(blocks) == 1 and stack[-1][1] == "children":
+                    last_member[blocks[0][2]] = m.start()
+            stack.append([tag, kind, m.start(), m.end(), False])
+            continue
+        while stack:
+            open_tag, kind, start, body_at, heading = stack.pop()
+            if open_tag != tag:
+                continue                    # an unclosed element (tolerated, as browsers do)
+            kinds = [e[1] for e in stack if e[1]]
+            if (kind == "contents" and not heading and kinds.count("children") == 1
+                    and kinds[-1] == "object" and _TAG.sub("", content[body_at:m.start()]).strip()):
+                block = next(e[2] for e in stack if e[1] == "children")
+                candidates.append((start, body_at, m.start(), block, stack[-1][2]))
+            break
+    out, pos = [], 0
+    for start, body_at, end, block, member in sorted(candidates):
+        if last_member.get(block) == member:
+            continue
+        opening = _DOC_DIV.match(content, start)
+        extra = opening.group(2).strip()
+        classes = " ".join(["doc doc-contents", *([extra] if extra else []), "vgp-section"])
+        out.append(content[pos:start])
+        out.append(f'<div class="{classes}" style="--vgp-section-height: '
+                   f'{estimate_px(content[body_at:end])}px">')
+        pos = body_at
     out.append(content[pos:])
     return "".join(out)

@@ -3,6 +3,7 @@
 * math is typeset at build time: no page loads a math script or keeps TeX in its math;
 * Material's bundle runs on the first interaction; code blocks mount lazily (`content.lazy`);
 * long pages are wrapped in lazy sections (content-visibility), the last section excepted;
+  on API pages, the bodies of a module's members (no heading inside, the last one excepted);
 * the search index holds no code blocks and is fetched only when the reader uses search.
 """
 
@@ -77,6 +78,23 @@ def test_long_pages_have_lazy_sections(built_site):
     assert article.count('class="vgp-section"') >= 5
     tail = article[article.rindex("<h2"):]
     assert "vgp-section" not in tail   # the last section is eager (see vgp/_sections.py)
+
+
+@pytest.mark.site
+def test_api_pages_have_lazy_member_bodies_without_headings(built_site):
+    text = _html(built_site, "/reference/api/worked_example/")
+    article = text[text.index("<article"):text.index("</article>")]
+    lazy = re.findall(r'<div class="doc doc-contents[^"]* vgp-section" style="[^"]*">', article)
+    assert len(lazy) >= 4
+    # a heading inside a skipped block would make the theme lay it out to measure the heading
+    for start in (m.end() for m in re.finditer(r'vgp-section" style="[^"]*">', article)):
+        depth, pos = 1, start
+        for tag in re.finditer(r"<(/?)div\b", article[start:]):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                pos = start + tag.start()
+                break
+        assert not re.search(r"<h[1-6]\b", article[start:pos])
 
 
 @pytest.mark.site
