@@ -1,8 +1,8 @@
 """MkDocs hook: long pages are laid out lazily, section by section (content-visibility);
 API pages member by member.
 
-Thin by design: the logic is `vgp._sections.wrap_sections` and `lazy_members` (tested in tests/test_sections.py);
-the CSS rule is in docs/stylesheets/site.css (`.vgp-section`).
+Thin by design: the logic is `vgp._sections.wrap_sections` and `lazy_members` (tested in
+tests/test_sections.py); the CSS rule is in docs/stylesheets/site.css (`.vgp-section`).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def _member(name, body, kind="function"):
             f'<code>{name}</code></h2>\n<div class="doc doc-contents ">\n{body}\n</div>\n</div>')
 
 
-def _module(*members, first=True):
+def _module(*members):
     return ('<div class="doc doc-object doc-module">\n<div class="doc doc-contents first">\n'
             '<p>The module.</p>\n<div class="doc doc-children">\n' + "\n".join(members)
             + '\n</div>\n</div>\n</div>')
@@ -80,7 +80,8 @@ def test_members_of_a_module_get_lazy_bodies_except_the_last():
     html = _module(*(_member(n, f"<p>{n} computes a thing.</p>") for n in ("a", "b", "c")))
     out = lazy_members(html)
     assert _lazy_names(out) == ["a", "b"]
-    # nothing else changes (mkdocstrings' trailing space in the class aside): headings stay outside
+    # nothing else changes (mkdocstrings' trailing space in the class aside); headings stay
+    # outside the lazy blocks
     def same(text):
         return text.replace('doc-contents "', 'doc-contents"')
     assert same(LAZY.sub('"', out)) == same(html)

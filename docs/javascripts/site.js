@@ -1,8 +1,8 @@
 // Site-wide helpers (loaded deferred on every page): accessible names for two Material widgets
 // that lack one (the search dialog and the instant-navigation progress bar), which
-// Lighthouse's accessibility audit requires; deep links kept on their heading. Math needs no script: it is typeset at build
-// time (hooks/katex.py). Material's bundle runs on the reader's first interaction
-// (overrides/partials/theme-on-interaction.html, which defines vgpOnPage).
+// Lighthouse's accessibility audit requires; deep links kept on their heading. Math needs no
+// script: it is typeset at build time (hooks/katex.py). Material's bundle runs on the reader's
+// first interaction (overrides/partials/theme-on-interaction.html, which defines vgpOnPage).
 (function () {
   "use strict";
   function names() {
