@@ -35,13 +35,19 @@ _TOKENS = re.compile(r"<!--.*?-->|<(script|style|pre)\b.*?</\1>|<(/?)([a-zA-Z][a
                      re.DOTALL)
 
 
+def _tags(text: str):
+    """(match, is closing, tag name) for each opening or closing tag of an element with content:
+    comments, raw-text elements (script, style, pre), void and `<x/>` tags are passed over."""
+    for m in _TOKENS.finditer(text):
+        closing, tag, selfclosing = m.group(2), (m.group(3) or "").lower(), m.group(4)
+        if tag and tag not in _VOID and not selfclosing:
+            yield m, bool(closing), tag
+
+
 def _top_level_headings(text: str) -> list[tuple[int, int]]:
     """Offsets (start of `<hN`, end of `</hN>`) of the h2-h6 elements at nesting depth 0."""
     depth, spans, open_at = 0, [], None
-    for m in _TOKENS.finditer(text):
-        closing, tag, selfclosing = m.group(2), (m.group(3) or "").lower(), m.group(4)
-        if not tag or tag in _VOID or selfclosing:
-            continue                        # comment, raw-text element, void or <x/> tag
+    for m, closing, tag in _tags(text):
         if closing:
             depth = max(depth - 1, 0)
             if tag in _HEADINGS and depth == 0 and open_at is not None:
@@ -140,10 +146,7 @@ def lazy_members(content: str) -> str:
     stack: list[list] = []
     candidates = []        # (start, body start, body end, members block, member start)
     last_member = {}       # members block (its start) -> start of its last member
-    for m in _TOKENS.finditer(content):
-        closing, tag, selfclosing = m.group(2), (m.group(3) or "").lower(), m.group(4)
-        if not tag or tag in _VOID or selfclosing:
-            continue
+    for m, closing, tag in _tags(content):
         if not closing:
             if tag in _HEADINGS or tag == "h1":
                 for entry in stack:
