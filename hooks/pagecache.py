@@ -36,7 +36,8 @@ def on_pre_build(config):
         root=root,
         cache_dir=root / ".cache" / "pages",
         fingerprint=_pagecache.inputs_fingerprint(
-            root, Path(config.config_file_path), [d for d in INPUT_DIRS if (root / d).is_dir()])
+            root, Path(config.config_file_path).resolve(),
+            [d for d in INPUT_DIRS if (root / d).is_dir()])
         + f"\nlinks to anchors checked: {checked}",   # MkDocs records them only then
         recorder=_pagecache.Recorder(targets),
         replayed=0, converted=0,

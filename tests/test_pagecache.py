@@ -50,7 +50,8 @@ def _build(project: Path, site: str, caplog, monkeypatch, cache: bool = True) ->
     monkeypatch.setenv("VGP_PAGE_CACHE", "1" if cache else "0")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")   # the theme prints the build date
     monkeypatch.chdir(project)
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
+    with open("mkdocs.yml", "rb") as fh:   # a relative name, as `mkdocs build -f mkdocs.yml` gives
+        config = load_config(fh, site_dir=site)
     hook = next(p for k, p in config.plugins.items() if k.endswith("pagecache.py"))
     hook.INPUT_DIRS = ("pkg",)   # the project's documented package, as vgp/ is for the site
     caplog.clear()

@@ -75,14 +75,14 @@ def inputs_fingerprint(root: Path, config_file: Path, dirs: Iterable[str]) -> st
     >>> len(before), before == after
     (64, False)
     """
-    root = Path(root)
+    root = Path(root).resolve()
     h = hashlib.sha256(f"format {FORMAT}\npython {sys.version}\n".encode())
     for dist in TOOLCHAIN:
         try:
             h.update(f"{dist}={metadata.version(dist)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist} absent\n".encode())
-    _hash_files(h, root, [Path(config_file)])
+    _hash_files(h, root, [Path(config_file).resolve()])
     for d in dirs:
         if not (root / d).is_dir():
             raise ValueError(f"dirs: {d!r} is not a directory under {root}")
