@@ -150,9 +150,10 @@ def copy_tree(dst: Path) -> None:
 
 def run(cmd, cwd: Path, env: dict, quiet: bool = True) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True,
-                   stdout=subprocess.DEVNULL if quiet else None,
-                   stderr=subprocess.DEVNULL if quiet else None)
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=quiet, text=True)
+    if done.returncode:
+        tail = (done.stderr or "")[-4000:] if quiet else ""
+        sys.exit(f"failed ({done.returncode}): {' '.join(map(str, cmd))}\n{tail}")
     return time.perf_counter() - start
 
 
