@@ -49,7 +49,8 @@ _SNIPPET_PATH = re.compile(r"""-{1,}8<-{1,}\s+["']([^"'\n:]+)""")
 
 
 def enabled() -> bool:
-    """False when `VGP_PAGE_CACHE` is set to 0 (every page is converted)."""
+    """False when `VGP_PAGE_CACHE` is set to 0: every page is converted and every theme
+    template compiled (hooks/templatecache.py follows this switch too)."""
     return os.environ.get("VGP_PAGE_CACHE", "1") != "0"
 
 

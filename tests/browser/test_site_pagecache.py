@@ -1,8 +1,9 @@
-"""The real site, rebuilt from the page cache, is the site `make build` made (marker `site`).
+"""The real site, rebuilt from the build caches, is the site `make build` made (marker `site`).
 
-`make build` leaves an entry in .cache/pages for every page it converted. Here the site is
-built again twice into temporary directories: from those entries (every page replayed,
-none converted) and with the cache turned off (`VGP_PAGE_CACHE=0`, every page converted).
+`make build` leaves an entry in .cache/pages for every page it converted and the compiled
+theme templates in .cache/jinja. Here the site is built again twice into temporary
+directories: from those caches (every page replayed, none converted) and with both turned
+off (`VGP_PAGE_CACHE=0`: every page converted, every template compiled).
 Both must equal the built site file for file, byte for byte. The small-project tests of
 the cache itself are in tests/test_pagecache.py.
 """
