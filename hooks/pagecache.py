@@ -2,7 +2,9 @@
 
 Thin by design: the key, the entries and their replay are `vgp._pagecache` (tested in
 tests/test_pagecache.py, including a site built with and without the cache compared byte
-for byte). Entries live in `.cache/pages/`, one per page; `VGP_PAGE_CACHE=0` turns it off.
+for byte). Entries live in `.cache/pages/`, at most three a page (`mkdocs serve` and
+`mkdocs build` differ in `site_url`, which the citation box prints, so both are kept);
+`VGP_PAGE_CACHE=0` turns it off.
 Pages whose `render` another plugin replaced (mkdocs-jupyter's notebooks) are left alone.
 """
 

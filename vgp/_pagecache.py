@@ -127,26 +127,52 @@ def entry_path(cache_dir: Path, src_uri: str, key: str) -> Path:
 
 
 def load(path: Path) -> dict | None:
-    """The entry at `path`, or None if there is none (or it is unreadable)."""
+    """The entry at `path`, or None if there is none (or it is unreadable). A hit marks the
+    entry as just used, so `store` keeps it."""
     try:
         entry = json.loads(Path(path).read_text())
+        os.utime(path)
     except (OSError, ValueError):
         return None
     return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else None
 
 
-def store(path: Path, entry: dict) -> None:
-    """Write `entry` atomically and drop the page's older entries (other keys, same stem)."""
+KEEP = 3   # entries kept per page: `mkdocs serve` (another site_url) and `build` both hit
+
+
+def store(path: Path, entry: dict, keep: int = KEEP) -> None:
+    """Write `entry` atomically; of the page's other entries (same stem, other keys) keep
+    the `keep - 1` used most recently.
+
+    >>> import tempfile, time
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for i in range(5):
+    ...         store(entry_path(Path(tmp), "a.md", f"{i:016x}"), {"format": FORMAT}, keep=3)
+    ...         time.sleep(0.01)
+    ...     sorted(p.name for p in Path(tmp).iterdir())
+    ['a.md-0000000000000002.json', 'a.md-0000000000000003.json', 'a.md-0000000000000004.json']
+    """
+    if not isinstance(keep, int) or keep < 1:
+        raise ValueError(f"keep must be a positive int, got {keep!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.name[: -len("-0123456789abcdef.json")]
-    for old in path.parent.glob(f"{glob_escape(stem)}-*.json"):
-        if old != path and len(old.name) == len(path.name):
-            old.unlink(missing_ok=True)
+    others = [p for p in path.parent.glob(f"{glob_escape(stem)}-*.json")
+              if p != path and len(p.name) == len(path.name)]
+    others.sort(key=_mtime, reverse=True)
+    for old in others[keep - 1:]:
+        old.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as fh:
         json.dump(entry, fh)
     os.replace(tmp, path)   # parallel builds never read half a file
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:   # removed meanwhile by a parallel build
+        return 0
 
 
 def glob_escape(text: str) -> str:
