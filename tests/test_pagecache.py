@@ -141,9 +141,11 @@ def test_recorder_records_replays_and_restores_methods():
 def test_recorder_refuses_what_it_can_not_replay(caplog):
     target, page = _Target(), object()
     rec = _pagecache.Recorder({"anchor": (target, "register"), "note": (target, "note")})
+    other_page = object()
     with rec.recording(page) as state:
-        target.register(object(), "a")          # another page than the one being rendered
+        target.register(other_page, "a")        # another page than the one being rendered
     assert state["storable"] is False
+    assert target.seen == [(other_page, "a", None)]   # passed on unchanged all the same
     with rec.recording(page) as state:
         target.register(page, object())         # not JSON
     assert state["storable"] is False

@@ -224,9 +224,11 @@ class Recorder:
 
     `targets` maps a name to an object and the name of a method on it, e.g.
     ``{"anchor": (autorefs, "register_anchor")}``. While `recording(page)` is active each
-    call of those methods is noted as ``[name, args, kwargs]`` (the page argument of
-    `register_anchor` is dropped and put back on replay). `stored` turns False when a call
-    can not be replayed or a warning is logged under `logger_name`.
+    call of those methods is noted as ``[name, args, kwargs]`` and passed on unchanged. The
+    target named "anchor" takes the page as its first argument: it is not noted, and the
+    page being replayed is put back on replay. The state's `storable` turns False when a
+    call can not be replayed (another page, or arguments JSON can not hold) or a warning is
+    logged under `logger_name`.
     """
 
     def __init__(self, targets: dict[str, tuple[Any, str]], logger_name: str = "mkdocs"):
@@ -244,17 +246,17 @@ class Recorder:
 
         def wrap(name, fn):
             def wrapper(*args, **kwargs):
-                args = list(args)
+                noted = list(args)
                 if name == "anchor":
                     if not args or args[0] is not page:
                         state["storable"] = False
-                    args = args[1:]
+                    noted = noted[1:]
                 try:
-                    json.dumps([args, kwargs])
+                    json.dumps([noted, kwargs])
                 except TypeError:
                     state["storable"] = False
-                state["calls"].append([name, args, kwargs])
-                return fn(*([page] if name == "anchor" else []) + args, **kwargs)
+                state["calls"].append([name, noted, kwargs])
+                return fn(*args, **kwargs)
             return wrapper
 
         for name, (obj, method) in self.targets.items():
