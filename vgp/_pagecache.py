@@ -33,12 +33,13 @@ import logging
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from vgp.cache import write_json
 
 FORMAT = 1   # bump when the layout of an entry changes
 
@@ -54,7 +55,7 @@ def enabled() -> bool:
     return os.environ.get("VGP_PAGE_CACHE", "1") != "0"
 
 
-def _hash_files(h: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
+def _hash_files(h: Any, root: Path, paths: Iterable[Path]) -> None:
     for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -162,10 +163,7 @@ def store(path: Path, entry: dict, keep: int = KEEP) -> None:
     others.sort(key=_mtime, reverse=True)
     for old in others[keep - 1:]:
         old.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(entry, fh)
-    os.replace(tmp, path)   # parallel builds never read half a file
+    write_json(path, entry)
 
 
 def _mtime(path: Path) -> int:

@@ -105,8 +105,14 @@ def cached(name: str, config: dict, compute: Callable[[dict], dict], *, module: 
     for stale in path.parent.glob(f"{name}-*.json"):
         if len(stale.stem) == len(name) + 17:  # exactly <name>-<16 hex>: an older version
             stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(result, fh, sort_keys=True)
-    os.replace(tmp, path)  # atomic: parallel test workers never read half a file
+    write_json(path, result, sort_keys=True)
     return json.loads(path.read_text())
+
+
+def write_json(path: Path, obj: Any, **dump_kwargs: Any) -> None:
+    """Write `obj` as JSON to `path` atomically: parallel readers (test workers, builds)
+    see the old file or the new one, never half a file. The directory must exist."""
+    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, **dump_kwargs)
+    os.replace(tmp, path)
