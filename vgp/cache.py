@@ -111,8 +111,32 @@ def cached(name: str, config: dict, compute: Callable[[dict], dict], *, module: 
 
 def write_json(path: Path, obj: Any, **dump_kwargs: Any) -> None:
     """Write `obj` as JSON to `path` atomically: parallel readers (test workers, builds)
-    see the old file or the new one, never half a file. The directory must exist."""
-    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, **dump_kwargs)
-    os.replace(tmp, path)
+    see the old file or the new one, never half a file. The directory must exist;
+    `dump_kwargs` go to `json.dump`. If `obj` can not be serialised, `path` is untouched
+    and no temporary file is left behind.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     target = Path(tmp) / "entry.json"
+    ...     write_json(target, {"b": 1, "a": [2.5]}, sort_keys=True)
+    ...     text = target.read_text()
+    ...     try:
+    ...         write_json(target, {"bad": object()})
+    ...     except TypeError:
+    ...         pass
+    ...     text, target.read_text() == text, sorted(p.name for p in Path(tmp).iterdir())
+    ('{"a": [2.5], "b": 1}', True, ['entry.json'])
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise ValueError(f"path's directory does not exist: {str(parent)!r}")
+    fd, tmp = tempfile.mkstemp(dir=parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(obj, fh, **dump_kwargs)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
