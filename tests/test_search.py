@@ -12,8 +12,9 @@ import types
 
 import pytest
 from material.plugins.search.plugin import SearchIndex
+from mkdocs.structure.toc import get_toc
 
-from vgp._search import index_view
+from vgp._search import cache_entries, entries_key, index_view
 
 PAGE = """<p>A lesson starts with <code>W_hh</code> inline, which stays.</p>
 <div class="language-python highlight"><pre><span></span><code><span class="gp">&gt;&gt;&gt; </span><span class="n">vgp</span><span class="o">.</span><span class="n">rnn</span>
@@ -71,3 +72,52 @@ def test_page_without_code_is_unchanged():
 def test_rejects_non_text():
     with pytest.raises(TypeError, match="html"):
         index_view(b"<p>x</p>")
+
+
+TOC = [{"level": 2, "id": "bptt", "name": "BPTT", "children": [
+    {"level": 3, "id": "end", "name": "End", "children": []}]}]
+
+
+def _page(**changes):
+    fields = {"meta": {}, "toc": get_toc(TOC), "url": "lessons/bptt/", "title": "Lesson",
+              "content": index_view(PAGE),
+              "file": types.SimpleNamespace(src_uri="lessons/bptt.md")}
+    return types.SimpleNamespace(**{**fields, **changes})
+
+
+def _cached_index(cache_dir):
+    index = SearchIndex(lang=["en"], separator="", pipeline=[], fields={})
+    return index, cache_entries(index, cache_dir)
+
+
+def test_cached_entries_equal_materials_and_are_reused(tmp_path):
+    plain = SearchIndex(lang=["en"], separator="", pipeline=[], fields={})
+    plain.add_entry_from_context(_page())
+    assert [e["location"] for e in plain.entries] == [
+        "lessons/bptt/", "lessons/bptt/#bptt", "lessons/bptt/#end"]
+    first, counts = _cached_index(tmp_path)
+    first.add_entry_from_context(_page())
+    assert first.entries == plain.entries and counts == {"hits": 0, "parsed": 1}
+    again, counts = _cached_index(tmp_path)
+    again.add_entry_from_context(_page())
+    again.add_entry_from_context(_page())   # in one build too (serve keeps its process)
+    assert again.entries == plain.entries * 2 and counts == {"hits": 2, "parsed": 0}
+
+
+@pytest.mark.parametrize("change", [
+    {"url": "lessons/bptt2/"}, {"title": "Other"}, {"meta": {"tags": ["rnn"]}},
+    {"meta": {"search": {"exclude": True}}}, {"content": index_view(PAGE) + "<p>more</p>"},
+    {"toc": get_toc([{**TOC[0], "children": []}])}])
+def test_any_input_of_the_entries_changes_the_key(tmp_path, change):
+    _cached_index(tmp_path)[0].add_entry_from_context(_page())
+    assert entries_key(_page(**change)) != entries_key(_page())
+    plain = SearchIndex(lang=["en"], separator="", pipeline=[], fields={})
+    plain.add_entry_from_context(_page(**change))
+    index, counts = _cached_index(tmp_path)
+    index.add_entry_from_context(_page(**change))
+    assert index.entries == plain.entries and counts == {"hits": 0, "parsed": 1}
+
+
+def test_cache_entries_rejects_other_objects(tmp_path):
+    with pytest.raises(TypeError, match="index"):
+        cache_entries(object(), tmp_path)
