@@ -30,8 +30,9 @@ neither used nor disturbed. The copy's `vgp` is imported through PYTHONPATH.
   bodies (HTML, CSS, JS, fonts, images; the search index is fetched on first use of search).
 
 Targets (issue 7): cold <= 300 s, warm <= 3 s and <= 1.3 x plain, largest page <= 500 KB.
-The warm build starts a fresh Python process, so it also pays for importing MkDocs, its
-plugins and nbconvert (about 1.8 s here); the rebuild after an edit does not.
+The warm build starts a fresh Python process, so it also pays for importing MkDocs and its
+plugins (nbconvert and jupytext only when a notebook is converted: vgp/_lazyjupyter.py);
+the rebuild after an edit does not. The plain build loads the same plugins as the site.
 Timings on a shared 2-core machine vary with its load; the load average is printed.
 """
 
