@@ -1,5 +1,5 @@
-"""MkDocs hook: long pages are laid out lazily, section by section (content-visibility);
-API pages member by member.
+"""MkDocs hook: long pages are laid out lazily (content-visibility), section by section (a long
+section in parts); API pages member by member.
 
 Thin by design: the logic is `vgp._sections.wrap_sections` and `lazy_members` (tested in
 tests/test_sections.py); the CSS rule is in docs/stylesheets/site.css (`.vgp-section`).

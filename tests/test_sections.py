@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vgp._sections import estimate_px, lazy_members, wrap_sections
+from vgp._sections import PART_PX, estimate_px, lazy_members, split_parts, wrap_sections
 
 WRAP = re.compile(r'<div class="vgp-section" style="--vgp-section-height: (\d+)px">')
 
@@ -107,3 +107,39 @@ def test_pages_without_api_blocks_are_unchanged():
     assert lazy_members(lesson) == lesson
     with pytest.raises(TypeError, match="content"):
         lazy_members(b"<p>bytes</p>")
+
+
+# --- long sections split into parts ------------------------------------------------------
+
+def _para(words):
+    return f"<p>{'word ' * words}</p>"
+
+
+def test_long_sections_are_split_into_parts_that_join_back():
+    body = "".join(_para(100) for _ in range(12))           # about 200 px a paragraph
+    html = f'<h2 id="a">A</h2>{body}<h2 id="b">B</h2><p>end</p>'
+    out = wrap_sections(html)
+    heights = [int(h) for h in WRAP.findall(out)]
+    assert len(heights) >= 4 and all(h <= 2 * PART_PX for h in heights)
+    assert WRAP.sub("", out).replace("</div>", "") == html
+    assert "".join(split_parts(body)) == body
+
+
+def test_parts_only_split_where_the_spacing_is_kept():
+    math = '<div class="arithmatex">x</div>'
+    box = '<div class="admonition note"><p>n</p></div>'
+    code = '<div class="language-python highlight"><pre><code>x</code></pre></div>'
+    blocks = [_para(100), math, math, box, _para(100), code, _para(100), code, math, _para(100)]
+    parts = split_parts("".join(blocks), part_px=1)
+    # cut: p|math (math's 1em is its own, inside), code|p and math|p; not math|math (0 on an
+    # unwrapped page), not next to a box (1.5625em), not before code (its <pre> margin)
+    assert parts == [blocks[0], "".join(blocks[1:6]), "".join(blocks[6:9]), blocks[9]]
+
+
+def test_short_sections_stay_whole():
+    assert split_parts(_para(10) + _para(10)) == [_para(10) + _para(10)]
+
+
+def test_split_parts_validates_part_px():
+    with pytest.raises(ValueError, match="part_px"):
+        split_parts("<p>x</p>", part_px=0)

@@ -14,6 +14,13 @@ every heading in the table of contents) never forces a skipped section to be lai
 Each wrapper carries an estimate of its height (`--vgp-section-height`, used by the CSS
 rule's `contain-intrinsic-size`), so the scrollbar is about right before a section is
 rendered; once rendered, the browser remembers the real height (`auto`).
+
+A section is rendered whole as soon as any part of it nears the viewport, so one long
+section on the first screen (a derivation, three screens of a phone) costs its full layout
+before the page is usable. Sections longer than `PART_PX` are therefore split into several
+wrappers, only between top-level blocks whose margins collapse to 1em (paragraphs, lists,
+figures, and display math or a code block next to one of those): the CSS puts exactly that
+between two wrappers, so the spacing matches an unwrapped page.
 """
 
 from __future__ import annotations
@@ -27,6 +34,24 @@ _TAG = re.compile(r"<[^>]+>")
 LINE_PX = 27          # one line of body text (Material: 0.8rem at line height 1.6, plus slack)
 CHARS_PER_LINE = 80   # characters per line at the content width of a desktop layout
 MIN_PX = 200
+PART_PX = 300         # a longer section is split into lazy parts of about this estimated height
+# Where a section may be split: between two top-level blocks whose margins collapse to 1em on
+# an unwrapped page, the gap the CSS puts between two parts (whose first and last children
+# lose their margins). Paragraphs, lists and figures have margins of 1em; a code block's is
+# on its <pre> (zeroed by the last-child rule, so it may only end a part); display math has
+# none of its own (its 1em is inside its scrolling <div>), so it needs one of the others
+# next to it.
+_ONE_EM = re.compile(r"<(?:p|ul|ol|figure)\b")
+_CODE = re.compile(r'<div class="(?:[^"]* )?highlight"')
+_MATH = re.compile(r'<div class="arithmatex"')
+
+
+def _may_split(body: str, before: int, after: int) -> bool:
+    """May a part end after the block at `before` and the next one start at `after`?"""
+    if _ONE_EM.match(body, after):
+        return bool(_ONE_EM.match(body, before) or _CODE.match(body, before)
+                    or _MATH.match(body, before))
+    return bool(_MATH.match(body, after) and _ONE_EM.match(body, before))
 
 
 # Tags, comments and raw-text elements of the page body; the content comes from Markdown and
@@ -66,6 +91,10 @@ def estimate_px(fragment: str) -> int:
     >>> estimate_px("<p>" + "word " * 160 + "</p>")   # 800 characters: 10 lines + a margin
     286
     """
+    return max(MIN_PX, round(_raw_px(fragment)))
+
+
+def _raw_px(fragment: str) -> float:
     code_lines = sum(block.count("\n") + 1 for block in re.findall(r"<pre\b.*?</pre>", fragment,
                                                                     flags=re.DOTALL))
     prose = re.sub(r"<pre\b.*?</pre>|<span class=\"katex-mathml\">.*?</span>", " ", fragment,
@@ -73,8 +102,52 @@ def estimate_px(fragment: str) -> int:
     text_lines = len(_TAG.sub("", prose)) / CHARS_PER_LINE
     blocks = len(re.findall(r"<(?:p|li|tr|h3|h4|div class=\"arithmatex\")\b", fragment))
     images = len(re.findall(r"<img\b", fragment))
-    px = LINE_PX * (text_lines + 0.9 * code_lines) + 0.6 * LINE_PX * blocks + 380 * images
-    return max(MIN_PX, round(px))
+    return LINE_PX * (text_lines + 0.9 * code_lines) + 0.6 * LINE_PX * blocks + 380 * images
+
+
+def _blocks(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each top-level element of `body`; text between them is not listed."""
+    depth, out, start = 0, [], None
+    for m, closing, _tag in _tags(body):
+        if closing:
+            depth = max(depth - 1, 0)
+            if depth == 0 and start is not None:
+                out.append((start, m.end()))
+                start = None
+        else:
+            if depth == 0:
+                start = m.start()
+            depth += 1
+    return out
+
+
+def split_parts(body: str, part_px: int = PART_PX) -> list[str]:
+    """`body` cut into consecutive parts of about `part_px` estimated pixels each, only
+    between top-level blocks where the spacing of two parts equals the page's (`_may_split`).
+    The parts joined give back `body`.
+
+    >>> body = "".join(f"<p>{'word ' * 100}</p>" for _ in range(6))   # about 200 px each
+    >>> [len(part) // 500 for part in split_parts(body, part_px=600)]
+    [3, 3]
+    >>> math = '<div class="arithmatex">x</div>'
+    >>> split_parts(math + "<p>y</p>" + math, part_px=1)
+    ['<div class="arithmatex">x</div>', '<p>y</p>', '<div class="arithmatex">x</div>']
+    >>> split_parts(math + math + '<div class="admonition">z</div><p>w</p>', part_px=1)
+    ['<div class="arithmatex">x</div><div class="arithmatex">x</div><div class="admonition">z</div><p>w</p>']
+    """
+    if not isinstance(part_px, int) or part_px < 1:
+        raise ValueError(f"part_px must be a positive int, got {part_px!r}")
+    parts, part_start, height, prev = [], 0, 0.0, None
+    for start, end in _blocks(body):
+        px = _raw_px(body[start:end])
+        if (prev is not None and height > 0 and height + px > part_px
+                and _may_split(body, prev, start)):
+            parts.append(body[part_start:start])
+            part_start, height = start, 0.0
+        height += px
+        prev = start
+    parts.append(body[part_start:])
+    return parts
 
 
 def wrap_sections(content: str) -> str:
@@ -103,8 +176,9 @@ def wrap_sections(content: str) -> str:
         # would overlap the footer in the geometry that accessibility checkers read
         # (axe-core issue 2768); inside the article an overlap only meets the same background.
         if body.strip() and i < len(spans) - 1:
-            out.append(f'<div class="vgp-section" style="--vgp-section-height: '
-                       f'{estimate_px(body)}px">{body}</div>')
+            for part in split_parts(body):
+                out.append(f'<div class="vgp-section" style="--vgp-section-height: '
+                           f'{estimate_px(part)}px">{part}</div>')
         else:
             out.append(body)
         pos = stop
