@@ -118,6 +118,13 @@ def test_any_input_of_the_entries_changes_the_key(tmp_path, change):
     assert index.entries == plain.entries and counts == {"hits": 0, "parsed": 1}
 
 
+def test_jieba_changes_the_key(monkeypatch):
+    from material.plugins.search import plugin
+    key = entries_key(_page())
+    monkeypatch.setattr(plugin, "jieba", object() if plugin.jieba is None else None)
+    assert entries_key(_page()) != key
+
+
 def test_cache_entries_rejects_other_objects(tmp_path):
     with pytest.raises(TypeError, match="index"):
         cache_entries(object(), tmp_path)

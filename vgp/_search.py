@@ -55,7 +55,7 @@ def _toc(items: Iterable[Any]) -> list:
 def entries_key(page: Any) -> str:
     """Hash of what Material's search plugin builds a page's entries from (its `content`,
     `url`, `title`, `toc` and front matter `title`, `tags` and `search`), with Material's
-    version.
+    version and whether it found jieba (which it uses to segment Chinese text).
 
     >>> from types import SimpleNamespace as NS
     >>> page = NS(content="<p>x</p>", url="a/", title="A", meta={}, toc=[])
@@ -64,7 +64,8 @@ def entries_key(page: Any) -> str:
     (64, False)
     """
     meta = page.meta or {}
-    fields = [metadata.version("mkdocs-material"), page.url, page.title,
+    from material.plugins.search import plugin   # jieba, if importable, segments Chinese text
+    fields = [metadata.version("mkdocs-material"), plugin.jieba is not None, page.url, page.title,
               {name: meta.get(name) for name in ("title", "tags", "search")}, _toc(page.toc)]
     h = hashlib.sha256(json.dumps(fields, sort_keys=True, default=repr).encode())
     h.update(hashlib.sha256(page.content.encode()).digest())
