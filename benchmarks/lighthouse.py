@@ -8,12 +8,14 @@
 Targets: performance >= 0.95 (mobile), accessibility, best practices and SEO = 1.0.
 
 Lighthouse comes from npm, pinned in package.json/package-lock.json (`npm ci` runs here when
-node_modules is missing or older than the lock). It drives Debian's Chromium
-(CHROME_PATH=/usr/bin/chromium, flags that keep it from calling Google hosts); no browser is
-downloaded. The site is served on 127.0.0.1 with gzip, as any static host serves it
-(benchmarks/_serve.py). Lighthouse's mobile run simulates a slow 4G link and a slower CPU
-from a trace taken on this machine, so scores drop when the machine is busy: run it on an
-otherwise idle machine. Pages are audited one at a time.
+node_modules is missing or older than the lock). Lighthouse's trace engine asks for
+`third-party-web` and `legacy-javascript` at the npm tag "latest", so `npm ci` refuses the lock
+as out of sync each time either publishes a release; package.json's `overrides` pin the two to
+the locked versions. It drives Debian's Chromium (CHROME_PATH=/usr/bin/chromium, flags that
+keep it from calling Google hosts); no browser is downloaded. The site is served on 127.0.0.1
+with gzip, as any static host serves it (benchmarks/_serve.py). Lighthouse's mobile run
+simulates a slow 4G link and a slower CPU from a trace taken on this machine, so scores drop
+when the machine is busy: run it on an otherwise idle machine. Pages are audited one at a time.
 
 The CPU slowdown is calibrated, as Lighthouse's documentation on throttling asks
 (docs/throttling.md, "Calibrating the CPU slowdown"). Its default of 4x turns a fast desktop
