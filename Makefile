@@ -44,11 +44,12 @@ docs-test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
-# Re-pin every dependency from what is installed in .venv (after `pip install -U ...`).
+# Re-pin every dependency from what is installed in .venv (after `pip install -U ...`). `--all`
+# keeps setuptools, which torch requires and which `pip install -e .` builds with.
 lock:
 	{ echo "# Pinned versions of every dependency of vgp, its docs and its tests (Python 3.11)."; \
 	  echo "# The published numbers depend on these versions. Regenerate with \`make lock\`."; \
-	  $(BIN)/pip freeze --exclude-editable | grep -v '^vgp' | sed 's/+cpu$$//'; } > requirements.lock
+	  $(BIN)/pip freeze --all --exclude-editable | grep -v -e '^vgp' -e '^pip==' | sed 's/+cpu$$//'; } > requirements.lock
 
 vendor-katex:
 	rm -rf .cache/katex-dist && mkdir -p .cache/katex-dist
