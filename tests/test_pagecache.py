@@ -178,3 +178,26 @@ def test_page_key_follows_snippet_files(tmp_path):
     assert first != _pagecache.page_key("f", "a.md", md, [], snippet_roots=[tmp_path])
     with pytest.raises(TypeError, match="markdown must be a str"):
         _pagecache.page_key("f", "a.md", b"# A", [])
+
+
+def test_page_key_follows_block_form_snippets(tmp_path):
+    """The block form names a file per line between two markers; an edit to any of them
+    changes the key, an escaped (`;`) name or a file after an unclosed marker does not."""
+    for name in ("a.md", "b.md", "c.md", "d.md"):
+        (tmp_path / name).write_text("one")
+    md = "Text.\n\n--8<--\na.md\n;c.md\nb.md:1:2\n--8<--\n\n--8<--\nd.md\n"
+    assert _pagecache.snippet_names(md) == ["a.md", "b.md"]
+
+    def key():
+        return _pagecache.page_key("f", "p.md", md, [], snippet_roots=[tmp_path])
+
+    first = key()
+    for name in ("c.md", "d.md"):
+        (tmp_path / name).write_text("two")
+        assert key() == first, name
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("two")
+        assert key() != first, name
+        first = key()
+    with pytest.raises(TypeError, match="markdown must be a str"):
+        _pagecache.snippet_names(None)

@@ -47,6 +47,33 @@ TOOLCHAIN = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-mat
              "mkdocstrings", "mkdocstrings-python", "griffelib", "mkdocs-autorefs")
 
 _SNIPPET_PATH = re.compile(r"""-{1,}8<-{1,}\s+["']([^"'\n:]+)""")
+_SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
+
+
+def snippet_names(markdown: str) -> list[str]:
+    """The files the page's snippet lines name, sorted: the one-line form `--8<-- "a.md"` and
+    the block form, a file per line between two `--8<--` lines. A `:start:end` or `:name`
+    suffix is dropped; a name escaped with `;` is not an inclusion.
+
+    >>> snippet_names('--8<-- "vgp/a.py:code"\\n\\n--8<--\\nb.md\\n;c.md\\nd.md:3:9\\n--8<--\\n')
+    ['b.md', 'd.md', 'vgp/a.py']
+    """
+    if not isinstance(markdown, str):
+        raise TypeError(f"markdown must be a str, got {type(markdown).__name__}")
+    names = {m.strip() for m in _SNIPPET_PATH.findall(markdown)}
+    block = None
+    for line in markdown.splitlines():
+        if _SNIPPET_BLOCK.match(line):
+            if block is None:      # opening marker
+                block = []
+            else:                  # closing marker (an unclosed block includes nothing)
+                names.update(block)
+                block = None
+        elif block is not None:
+            entry = line.strip()
+            if entry and not entry.startswith(";"):
+                block.append(entry.split(":", 1)[0].strip())
+    return sorted(names)
 
 
 def enabled() -> bool:
@@ -109,9 +136,9 @@ def page_key(fingerprint: str, src_uri: str, markdown: str, files: Iterable[str]
     h = hashlib.sha256(f"{fingerprint}\n{src_uri}\n".encode())
     h.update(hashlib.sha256(markdown.encode()).digest())
     h.update(hashlib.sha256("\n".join(sorted(files)).encode()).digest())
-    for name in sorted(set(_SNIPPET_PATH.findall(markdown))):
+    for name in snippet_names(markdown):
         for base in snippet_roots:
-            path = Path(base) / name.strip()
+            path = Path(base) / name
             if path.is_file():
                 h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
                 break
