@@ -7,6 +7,13 @@ source with `--8<--` is shown, not run (the embedded code is tested where it liv
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
+from vgp import numerics
+
+# Before anything imports torch: every result computed in the tests takes the code paths it
+# takes on any x86-64 machine (vgp/numerics.py), so the published numbers hold on every CPU.
+if not numerics.enter():
+    raise RuntimeError("torch was loaded before conftest.py: the tests can not run portable")
+
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 

@@ -4,9 +4,13 @@
 
 stores `compute(config)` (a JSON-serialisable dict; NumPy arrays and scalars are converted
 to lists and floats) under `.cache/results/<name>-<key>.json`, where the key hashes the
-config, the sources of `module` and every `vgp` module it imports, and the library
-versions. The same call with the same inputs and code reads the file instead of
-recomputing; changing any of them recomputes exactly that result.
+config, the sources of `module` and every `vgp` module it imports, the library versions and
+the portable-numerics settings. The same call with the same inputs and code reads the file
+instead of recomputing; changing any of them recomputes exactly that result.
+
+`compute` always runs with the portable code paths of `vgp.numerics`, so a result is the
+same on every x86-64 machine: in this process if it takes them, else in a fresh interpreter
+(then `compute` must be a module-level function).
 
 The cache directory is `.cache/results` at the repository root, or `$VGP_CACHE_DIR` if set.
 """
@@ -21,6 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from vgp import numerics
 from vgp._sources import PACKAGE_ROOT, source_hash
 
 
@@ -53,6 +58,10 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
+def _computed(compute: Callable[[dict], dict], config: dict) -> Any:
+    return _jsonable(compute(config))
+
+
 def key(name: str, config: dict, module: str) -> str:
     """Cache key of a result: config + sources of `module` (transitively) + library versions.
 
@@ -65,7 +74,8 @@ def key(name: str, config: dict, module: str) -> str:
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict, got {type(config).__name__}")
     blob = json.dumps(_jsonable(config), sort_keys=True)
-    return source_hash(module, "vgp.cache", extra=f"{name}\n{blob}")
+    env = json.dumps(numerics.PORTABLE_ENV, sort_keys=True)
+    return source_hash(module, "vgp.cache", extra=f"{name}\n{blob}\n{env}")
 
 
 def path_for(name: str, config: dict, module: str) -> Path:
@@ -100,7 +110,7 @@ def cached(name: str, config: dict, compute: Callable[[dict], dict], *, module: 
     path = path_for(name, config, module)
     if path.is_file():
         return json.loads(path.read_text())
-    result = _jsonable(compute(config))
+    result = numerics.call(_computed, compute, config)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"{name}-*.json"):
         if len(stale.stem) == len(name) + 17:  # exactly <name>-<16 hex>: an older version

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 
-from vgp import cache
+from vgp import cache, numerics
 from vgp._validate import integer
 from vgp.summaries import summarise
 from vgp.train import RunConfig, train
@@ -173,16 +172,22 @@ def run(cfg: RunConfig, progress=None) -> dict:
     if not isinstance(cfg, RunConfig):
         raise TypeError(f"cfg must be a RunConfig, got {type(cfg).__name__}")
     with _lock(cfg):
+        if progress is not None and not numerics.is_portable() and not is_cached(cfg):
+            raise RuntimeError("progress needs a portable process (vgp.numerics.enter() before "
+                               "torch is imported): the run can not report from another one")
         return cache.cached(run_name(cfg), cfg.as_dict(),
-                            lambda d: train(RunConfig(**d), progress), module=MODULE)
+                            functools.partial(_train, progress=progress), module=MODULE)
+
+
+def _train(config: dict, progress=None) -> dict:
+    return train(RunConfig(**config), progress)
 
 
 def _run_if_free(cfg: RunConfig) -> bool:
     """Worker entry point: compute `cfg` unless another process is already computing it."""
     with _lock(cfg, wait=False) as free:
         if free:
-            cache.cached(run_name(cfg), cfg.as_dict(), lambda d: train(RunConfig(**d)),
-                         module=MODULE)
+            cache.cached(run_name(cfg), cfg.as_dict(), _train, module=MODULE)
     return free
 
 
@@ -242,8 +247,8 @@ def compute(runs, *, jobs: int = JOBS) -> list[RunConfig]:
     jobs = integer("jobs", jobs, minimum=1)
     missing = sorted(dict.fromkeys(c for c in runs if not is_cached(c)), key=cost, reverse=True)
     if len(missing) > 1 and jobs > 1:
-        ctx = get_context("spawn")        # fresh interpreters: no forked torch thread pools
-        with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=ctx) as ex:
+        # fresh interpreters with the portable code paths (no forked torch thread pools)
+        with numerics.pool(min(jobs, len(missing))) as ex:
             list(ex.map(_run_if_free, missing, chunksize=1))
     for cfg in missing:
         run(cfg)                           # waits for runs computed elsewhere; computes leftovers

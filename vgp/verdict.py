@@ -129,11 +129,13 @@ def rows() -> tuple[Row, ...]:
     """
     from vgp.cache import cached
 
-    def compute(_config):
-        _load()
-        return {"rows": [list(astuple(check(id))) for id in sorted(_REGISTRY)]}
+    rows = cached("claims-rows", {}, _compute_rows, module="vgp.claims")["rows"]
+    return tuple(Row(*r) for r in rows)
 
-    return tuple(Row(*r) for r in cached("claims-rows", {}, compute, module="vgp.claims")["rows"])
+
+def _compute_rows(_config: dict) -> dict:
+    _load()
+    return {"rows": [list(astuple(check(id))) for id in sorted(_REGISTRY)]}
 
 
 def markdown_table() -> str:

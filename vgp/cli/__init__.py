@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from vgp import numerics
+
 SUBCOMMANDS = ("profile", "experiment")
 
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["profile", "--hidden", "0", "--steps", "3"])      # stderr: --hidden must be >= 1
     2
     """
+    numerics.enter()     # before torch loads: results as on every x86-64 machine
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

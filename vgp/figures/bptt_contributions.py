@@ -70,9 +70,9 @@ def contributions():
     "bptt-truncation",
     alt=("One panel per lag "
          f"({_and_list(TRUNCATION_EXPERIMENT['lags'])} steps) of test accuracy against the "
-         "truncation length k. In every panel the accuracy stays at or modestly above the "
-         "chance level of one half for every k up to and including the lag, then jumps to "
-         "almost perfect from k = lag + 1 onward. A vertical dashed line marks k = lag + 1."),
+         "truncation length k. In every panel the accuracy stays well below the success "
+         "level for every k up to and including the lag, most runs near the chance level of "
+         "one half, then jumps to almost perfect from k = lag + 1 onward. A vertical dashed line marks k = lag + 1."),
     caption=("Delayed echo (the target at step $t$ is the input bit from $d$ steps earlier), "
              f"a {TRUNCATION_EXPERIMENT['hidden']}-unit tanh RNN trained with truncated BPTT of length $k$ on the same stream "
              "of data for every $k$. Dots are seeds, the line is their mean, the dashed line "
