@@ -20,9 +20,9 @@ So every cached result (`vgp.cache.cached`) is computed with one code path every
 
 These are read once, when the libraries load, so they must be in the environment before
 `torch` is imported. `call` runs a computation in the current process when it is already
-portable, and otherwise in a fresh interpreter started with this environment. The entry
-points of this project (the test suite's conftest, the Makefile, the `vgp` command) make
-their own process portable up front, so nothing needs a second interpreter there.
+portable, and otherwise in a fresh interpreter started with this environment. The test
+suite (conftest.py) and the `vgp` command make their own process portable up front, so
+nothing needs a second interpreter there; a site build sends each missing result to one.
 
 The price is speed: the same runs take about 1.8 times as long as with AVX-512 kernels.
 Results still differ on other architectures (ARM), where these settings do not apply.
