@@ -9,7 +9,7 @@ from vgp.jacobians import log_jacobian_product
 from vgp.lyapunov import (lyapunov_spectrum, naive_rate, random_rnn_lyapunov,
                           rnn_lyapunov_spectrum)
 from vgp.profile import random_rnn_profile, random_rnn_slopes
-from vgp.spectral import rescale, spectral_radius
+from vgp.spectral import rescale
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from vgp.activations import dphi
 from vgp.profile import (RNNProfile, backward_log10_norms, format_log10, gradient_profile,
                          random_rnn_profile)
-from vgp.rnn import forward, init_params
+from vgp.rnn import init_params
 
 
 def _direct(W_hh, slopes, g):

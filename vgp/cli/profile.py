@@ -26,7 +26,7 @@ import os
 import sys
 
 from vgp.activations import ACTIVATIONS
-from vgp.profile import format_log10, random_rnn_profile
+from vgp.profile import random_rnn_profile
 
 FORMATS = ("table", "json", "csv")
 
