@@ -14,7 +14,7 @@ WRAP = re.compile(r'<div class="vgp-section" style="--vgp-section-height: (\d+)p
 def test_each_top_level_heading_but_the_last_gets_a_lazy_section():
     html = ('<p>intro</p>\n<h2 id="a">A</h2>\n<p>one</p>\n<h3 id="a1">A.1</h3>\n<p>two</p>\n'
             '<h2 id="b">B</h2>\n<p>last</p>')
-    out = wrap_sections(html)
+    out = wrap_sections(html, eager_px=0)
     assert len(WRAP.findall(out)) == 2
     # headings stay outside the wrappers, in their original order
     assert re.findall(r"<h[23] id=\"(\w+)\"", out) == ["a", "a1", "b"]
@@ -27,20 +27,21 @@ def test_each_top_level_heading_but_the_last_gets_a_lazy_section():
 def test_headings_nested_in_blocks_do_not_split_sections():
     html = ('<h2 id="a">A</h2><div class="admonition"><h2>inside</h2><p>x</p></div>'
             '<details><summary>s</summary><h3>deep</h3></details><p>y</p><h2 id="b">B</h2>')
-    out = wrap_sections(html)
+    out = wrap_sections(html, eager_px=0)
     assert len(WRAP.findall(out)) == 1
     assert '<div class="admonition"><h2>inside</h2>' in out
 
 
 def test_adjacent_headings_get_no_empty_wrapper():
-    out = wrap_sections('<h2 id="a">A</h2>\n<h3 id="b">B</h3><p>x</p><h2 id="c">C</h2><p>y</p>')
+    out = wrap_sections('<h2 id="a">A</h2>\n<h3 id="b">B</h3><p>x</p><h2 id="c">C</h2><p>y</p>',
+                        eager_px=0)
     assert len(WRAP.findall(out)) == 1
     assert '<h2 id="a">A</h2>\n<h3' in out
 
 
 def test_void_and_self_closing_tags_keep_the_depth_right():
     html = '<p>a<br>b<img src="x.svg" alt="x"/></p><hr><h2 id="a">A</h2><p>c</p><h2 id="b">B</h2>'
-    assert len(WRAP.findall(wrap_sections(html))) == 1
+    assert len(WRAP.findall(wrap_sections(html, eager_px=0))) == 1
 
 
 def test_height_estimate_grows_with_content():
@@ -54,6 +55,21 @@ def test_height_estimate_grows_with_content():
 def test_validates_content():
     with pytest.raises(TypeError, match="content"):
         wrap_sections(None)
+    with pytest.raises(ValueError, match="eager_px"):
+        wrap_sections("<p>x</p>", eager_px=-1)
+
+
+def test_the_first_screen_stays_eager():
+    """Parts that start within `eager_px` estimated pixels are not wrapped; the rest are,
+    and removing the wrappers still gives back the input."""
+    body = "".join(_para(100) for _ in range(12))           # about 200 px a paragraph
+    html = f'<p>intro</p><h2 id="a">A</h2>{body}<h2 id="b">B</h2>{body}<h2 id="c">C</h2><p>end</p>'
+    lazy, default = wrap_sections(html, eager_px=0), wrap_sections(html)
+    assert 0 < len(WRAP.findall(default)) < len(WRAP.findall(lazy))
+    first = default.index('<div class="vgp-section"')
+    assert default[:first].startswith('<p>intro</p><h2 id="a">A</h2><p>')
+    assert 2 <= default[:first].count("<p>") <= 5                 # about EAGER_PX of paragraphs
+    assert WRAP.sub("", default).replace("</div>", "") == html
 
 
 # --- API pages (mkdocstrings): lazy member bodies ---------------------------------------
@@ -118,7 +134,7 @@ def _para(words):
 def test_long_sections_are_split_into_parts_that_join_back():
     body = "".join(_para(100) for _ in range(12))           # about 200 px a paragraph
     html = f'<h2 id="a">A</h2>{body}<h2 id="b">B</h2><p>end</p>'
-    out = wrap_sections(html)
+    out = wrap_sections(html, eager_px=0)
     heights = [int(h) for h in WRAP.findall(out)]
     assert len(heights) >= 4 and all(h <= 2 * PART_PX for h in heights)
     assert WRAP.sub("", out).replace("</div>", "") == html

@@ -21,6 +21,11 @@ before the page is usable. Sections longer than `PART_PX` are therefore split in
 wrappers, only between top-level blocks whose margins collapse to 1em (paragraphs, lists,
 figures, and display math or a code block next to one of those): the CSS puts exactly that
 between two wrappers, so the spacing matches an unwrapped page.
+
+What starts on the first screen (`EAGER_PX`, estimated) is not wrapped: it is rendered at
+once anyway, and a lazy placeholder there could be painted at its estimated height before
+its content replaced it, a layout shift the reader sees (Lighthouse measured one on the
+glossary).
 """
 
 from __future__ import annotations
@@ -35,6 +40,13 @@ LINE_PX = 27          # one line of body text (Material: 0.8rem at line height 1
 CHARS_PER_LINE = 80   # characters per line at the content width of a desktop layout
 MIN_PX = 200
 PART_PX = 300         # a longer section is split into lazy parts of about this estimated height
+# About what a first screen shows (a 412x823 phone, where text wraps into more lines than this
+# desktop-width estimate counts; a laptop): blocks that start above this estimated offset stay
+# eager. They are rendered at once anyway, and a lazy placeholder there can be painted at its
+# estimated height before the real content replaces it (a layout shift). Larger values make
+# more of a math-heavy page eager (1000 tripled the gating lesson's eager elements).
+EAGER_PX = 600
+TOP_PX = 4 * LINE_PX  # the theme's header above the article
 # Where a section may be split: between two top-level blocks whose margins collapse to 1em on
 # an unwrapped page, the gap the CSS puts between two parts (whose first and last children
 # lose their margins). Paragraphs, lists and figures have margins of 1em; a code block's is
@@ -150,35 +162,45 @@ def split_parts(body: str, part_px: int = PART_PX) -> list[str]:
     return parts
 
 
-def wrap_sections(content: str) -> str:
-    """Wrap what follows each top-level heading (up to the next one) in a lazy section.
+def wrap_sections(content: str, eager_px: int = EAGER_PX) -> str:
+    """Wrap what follows each top-level heading (up to the next one) in lazy sections, except
+    the parts that start within the first `eager_px` estimated pixels of the page.
 
     >>> html = "<p>intro</p><h2 id='a'>A</h2><p>one</p><h2 id='b'>B</h2><p>two</p>"
-    >>> out = wrap_sections(html)
+    >>> out = wrap_sections(html, eager_px=0)
     >>> out.count('<div class="vgp-section"'), out.startswith("<p>intro</p><h2 id='a'>A</h2><div")
     (1, True)
     >>> out.endswith("<h2 id='b'>B</h2><p>two</p>")     # the last section is never lazy
+    True
+    >>> wrap_sections(html) == html                       # all of it on the first screen
     True
     >>> wrap_sections("<p>no headings</p>")
     '<p>no headings</p>'
     """
     if not isinstance(content, str):
         raise TypeError(f"content must be str, got {type(content).__name__}")
+    if isinstance(eager_px, bool) or not isinstance(eager_px, int) or eager_px < 0:
+        raise ValueError(f"eager_px must be an int >= 0, got {eager_px!r}")
     spans = _top_level_headings(content)
     if not spans:
         return content
-    out, pos = [], 0
+    out, pos, offset = [], 0, TOP_PX
     nexts = [start for start, _ in spans[1:]] + [len(content)]
     for i, ((start, end), stop) in enumerate(zip(spans, nexts)):
         out.append(content[pos:end])
+        offset += _raw_px(content[pos:end]) + LINE_PX     # what precedes, and the heading
         body = content[end:stop]
         # The last section stays eager: a skipped section whose height is underestimated
         # would overlap the footer in the geometry that accessibility checkers read
         # (axe-core issue 2768); inside the article an overlap only meets the same background.
         if body.strip() and i < len(spans) - 1:
             for part in split_parts(body):
-                out.append(f'<div class="vgp-section" style="--vgp-section-height: '
-                           f'{estimate_px(part)}px">{part}</div>')
+                if offset < eager_px:
+                    out.append(part)
+                else:
+                    out.append(f'<div class="vgp-section" style="--vgp-section-height: '
+                               f'{estimate_px(part)}px">{part}</div>')
+                offset += _raw_px(part)
         else:
             out.append(body)
         pos = stop
