@@ -24,10 +24,14 @@ def test_the_test_process_is_portable():
     assert _state() == {"portable": True, "capability": "DEFAULT", **numerics.PORTABLE_ENV}
 
 
+def _native_env(**extra):
+    """This process's environment without the portable settings: native kernels."""
+    return {**{k: v for k, v in os.environ.items() if k not in numerics.PORTABLE_ENV}, **extra}
+
+
 def _run(code):
-    env = {k: v for k, v in os.environ.items() if k not in numerics.PORTABLE_ENV}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], env=_native_env(), capture_output=True,
+                         text=True, check=True)
     return out.stdout.strip().splitlines()
 
 
@@ -59,9 +63,8 @@ def test_cached_results_from_a_native_process_match_the_portable_ones(tmp_path):
         here = cache.cached("tiny", {"steps": 30}, tiny_training, module="vgp.rnn")
     finally:
         del os.environ["VGP_CACHE_DIR"]
-    env_dir = str(tmp_path / "b")
-    env = {k: v for k, v in os.environ.items() if k not in numerics.PORTABLE_ENV}
-    out = subprocess.run([sys.executable, "-c", code], env={**env, "VGP_CACHE_DIR": env_dir},
+    out = subprocess.run([sys.executable, "-c", code],
+                         env=_native_env(VGP_CACHE_DIR=str(tmp_path / "b")),
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == here
     names = [sorted(p.name for p in (tmp_path / d).iterdir()) for d in "ab"]
@@ -111,7 +114,6 @@ def test_progress_is_refused_where_the_run_would_leave_the_process(tmp_path):
             "    print('refused:', exc)\n"
             "run(tiny)\n"
             "print(len(run(tiny, progress=print)['loss']))")
-    env = {k: v for k, v in os.environ.items() if k not in numerics.PORTABLE_ENV}
-    out = subprocess.run([sys.executable, "-c", code], env={**env, "VGP_CACHE_DIR": str(tmp_path)},
+    out = subprocess.run([sys.executable, "-c", code], env=_native_env(VGP_CACHE_DIR=str(tmp_path)),
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0].startswith("refused: progress needs a portable process") and out[1] == "2"

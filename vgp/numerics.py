@@ -24,7 +24,8 @@ portable, and otherwise in a fresh interpreter started with this environment. Th
 suite (conftest.py) and the `vgp` command make their own process portable up front, so
 nothing needs a second interpreter there; a site build sends each missing result to one.
 
-The price is speed: the same runs take about 1.8 times as long as with AVX-512 kernels.
+The price is speed: without the AVX2 or AVX-512 kernels, training takes markedly longer
+(`benchmarks/bench_experiments.py` times the whole set).
 Results still differ on other architectures (ARM), where these settings do not apply.
 
 >>> PORTABLE_ENV["MKL_CBWR"], PORTABLE_ENV["ATEN_CPU_CAPABILITY"]
