@@ -28,7 +28,8 @@ computes the metrics from that recording with the slowdown that Lighthouse's CPU
 calculator (linked from that page; `cpu_slowdown` here) gives for the BenchmarkIndex
 measured during that same load. `--cpu-slowdown 4` gives the uncalibrated default instead.
 The table's "CPU" column is the slowdown of the reported run; the `--json` output keeps
-every run's BenchmarkIndex.
+every run's BenchmarkIndex. The "HTML" column is the size of the page's HTML file, what
+the parser has to get through (CONTRIBUTING.md, "Page speed", on what makes a page slow).
 
 One run of a page is noisy (the same page has scored 0.77 and then 0.97 a minute later), so
 `--runs N` audits each page N times and reports its median run, the run whose performance
@@ -147,6 +148,18 @@ def audit(exe: Path, url: str, preset: str, slowdown: float | None = None) -> di
             "cpu_slowdown": report["configSettings"]["throttling"]["cpuSlowdownMultiplier"]}
 
 
+def html_bytes(site: Path, path: str) -> int:
+    """Size in bytes of the HTML file behind the URL path `path` of a built site (the table's
+    "HTML" column)."""
+    rel = path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    file = Path(site) / rel
+    if not file.is_file():
+        raise ValueError(f"path {path!r} has no HTML file in {site}")
+    return file.stat().st_size
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run with the median performance score (the lower middle one for an even count);
     runs that failed sort first, so a page that fails in most runs is reported failed.
@@ -205,9 +218,9 @@ def main(argv=None) -> int:
                   else "each run's own, from the BenchmarkIndex measured during it"))
         print(f"Lighthouse ({args.preset}) on {len(pages)} pages{runs_note}\n")
         print("| page | performance | range | accessibility | best practices | SEO "
-              "| FCP | LCP | TBT | CLS | CPU |")
+              "| FCP | LCP | TBT | CLS | CPU | HTML |")
         print("|------|------------:|------:|--------------:|---------------:|----:"
-              "|----:|----:|----:|----:|----:|")
+              "|----:|----:|----:|----:|----:|-----:|")
         for path in pages:
             runs = [audit(exe, origin + path, args.preset, args.cpu_slowdown)
                     for _ in range(args.runs)]
@@ -225,6 +238,8 @@ def main(argv=None) -> int:
                       "largest-contentful-paint", "total-blocking-time",
                       "cumulative-layout-shift")]
             cells.append(f"{r['cpu_slowdown']:.1f}x" if r.get("cpu_slowdown") else "-")
+            r["html_bytes"] = html_bytes(site, path)
+            cells.append(f"{r['html_bytes'] / 1000:.0f} KB")
             print(f"| {path} | " + " | ".join(cells) + " |", flush=True)
             if m := misses(s, args.preset):
                 bad.append((path, m, r["failing_audits"], r["metrics"]))

@@ -1,6 +1,7 @@
 """benchmarks/lighthouse.py's CPU-slowdown calibration: the anchor points of Lighthouse's
 CPU-throttling calculator (linked from Lighthouse's docs/throttling.md), continuity between
-its pieces, and clear errors. The script itself drives Chromium and is not a test."""
+its pieces, and clear errors; and the page-size column. The script itself drives Chromium and
+is not a test."""
 
 from __future__ import annotations
 
@@ -35,3 +36,15 @@ def test_continuous_and_increasing():
 def test_rejects_bad_index(bad, error):
     with pytest.raises(error, match="benchmark_index"):
         lighthouse.cpu_slowdown(bad)
+
+
+def test_html_bytes_maps_url_paths_to_files(tmp_path):
+    (tmp_path / "lessons" / "bptt").mkdir(parents=True)
+    (tmp_path / "index.html").write_text("<p>home</p>")
+    (tmp_path / "lessons" / "bptt" / "index.html").write_text("<p>bptt</p>!")
+    (tmp_path / "404.html").write_text("x")
+    assert lighthouse.html_bytes(tmp_path, "/") == 11
+    assert lighthouse.html_bytes(tmp_path, "/lessons/bptt/") == 12
+    assert lighthouse.html_bytes(tmp_path, "/404.html") == 1
+    with pytest.raises(ValueError, match="path '/nope/'"):
+        lighthouse.html_bytes(tmp_path, "/nope/")
