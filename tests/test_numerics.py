@@ -36,9 +36,9 @@ def _run(code):
 
 
 def test_call_from_a_native_process_computes_in_a_portable_one():
-    """The native process is not portable (on a CPU with vector extensions, such as AVX2, it
-    also runs wider kernels than DEFAULT; on one without them its capability is DEFAULT too,
-    which this test does not require), and `call` computes in a portable interpreter."""
+    """The native process is not portable, and `call` computes in a portable interpreter.
+    (On a CPU with vector extensions such as AVX2 the native process also runs wider kernels
+    than DEFAULT; the test does not require it, so it holds on any CPU.)"""
     lines = _run("import torch\n"
                  "from vgp import numerics\n"
                  "from tests.test_numerics import _state\n"
