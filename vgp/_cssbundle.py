@@ -7,6 +7,10 @@ runs after the build: it reads the stylesheet links of every page (they must be 
 list on every page), writes `assets/stylesheets/bundle.<hash>.css` with each file's
 relative `url(...)`s rewritten for the bundle's folder, and replaces the links of each page
 with one link to the bundle. The original files stay in the site, unused.
+
+With `purge_unused`, the bundle leaves out the rules that can match nothing on the site
+(`vgp._csspurge`). Its first line lists the files it was made from, in order, so the whole
+bundle can be rebuilt from the site (`concatenate`; the browser suite compares the two).
 """
 
 from __future__ import annotations
@@ -53,10 +57,35 @@ def rewrite_urls(css: str, css_path: str, bundle_path: str) -> str:
     return _URL.sub(fix, css)
 
 
-def bundle_site(site_dir: Path | str, base: str = "https://example.invalid/") -> str:
+def concatenate(site_dir: Path | str, order: list[str]) -> str:
+    """The stylesheets at site paths `order`, one after the other, with their `url(...)`s
+    rewritten for the bundle's folder and their source map comments removed."""
+    site = Path(site_dir)
+    parts = []
+    for css_path in order:
+        css = _SOURCEMAP.sub("", (site / css_path).read_text(encoding="utf-8"))
+        parts.append(f"/* {css_path} */\n" + rewrite_urls(css, css_path, f"{BUNDLE_DIR}/x.css"))
+    return "\n".join(parts)
+
+
+def sources(bundle_css: str) -> list[str]:
+    """The site paths a bundle was made from, read from its first line.
+
+    >>> sources("/* bundle of: a/main.css b/site.css */ a{}")
+    ['a/main.css', 'b/site.css']
+    """
+    m = re.match(r"/\* bundle of: (.*?) \*/", bundle_css)
+    if not m:
+        raise ValueError("bundle_css does not start with its list of sources")
+    return m.group(1).split()
+
+
+def bundle_site(site_dir: Path | str, base: str = "https://example.invalid/",
+                purge_unused: bool = False) -> str:
     """Bundle the stylesheets of every page of a built site; return the bundle's site path.
 
     `base` is the site's URL (absolute links in pages such as 404.html are resolved with it).
+    With `purge_unused`, rules that can match nothing on the site are left out.
     """
     site = Path(site_dir)
     if not site.is_dir():
@@ -74,11 +103,12 @@ def bundle_site(site_dir: Path | str, base: str = "https://example.invalid/") ->
             raise ValueError(f"{page} links stylesheets {found}, other pages {order}")
     if not order:
         raise ValueError(f"site_dir: no page of {site} links a stylesheet")
-    parts = []
-    for css_path in order:
-        css = _SOURCEMAP.sub("", (site / css_path).read_text(encoding="utf-8"))
-        parts.append(f"/* {css_path} */\n" + rewrite_urls(css, css_path, f"{BUNDLE_DIR}/x.css"))
-    content = "\n".join(parts)
+    content = concatenate(site, order)
+    if purge_unused:
+        from vgp import _csspurge
+
+        content = _csspurge.purge(content, _csspurge.site_tokens(site))
+    content = f"/* bundle of: {' '.join(order)} */\n" + content
     digest = hashlib.sha256(content.encode()).hexdigest()[:8]
     bundle = f"{BUNDLE_DIR}/bundle.{digest}.css"
     for stale in (site / BUNDLE_DIR).glob("bundle.*.css"):
