@@ -12,11 +12,12 @@ def test_site_tokens_reads_html_classes_attributes_and_script_words(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(
         '<div class="md-nav  md-nav--primary" data-md-level="0"><p id=x>text-only</p></div>'
+        '<details open><summary>s</summary></details><input type="checkbox" checked>'
         '<script>el.classList.add("md-search-result__more")</script>')
     (tmp_path / "app.js").write_text('x.setAttribute("data-md-state","lock")')
     tokens = _csspurge.site_tokens(tmp_path)
     assert {"md-nav", "md-nav--primary", "data-md-level", "md-search-result__more",
-            "data-md-state"} <= tokens
+            "data-md-state", "id", "open", "checked", "type"} <= tokens
     assert "text-only" not in tokens          # text of the page is not a class
     with pytest.raises(ValueError, match="site_dir"):
         _csspurge.site_tokens(tmp_path / "missing")

@@ -27,9 +27,10 @@ def _katex(html_inside: str) -> str:
 
 
 def test_formula_chars_reads_only_katex_visual_markup():
-    page = ("<p>prose: q ∞</p>" + _katex('<span class="base"><span class="mord">a</span>'
-                                         '<span class="vlist"><span>&amp;<br>b</span></span></span>')
-            + "<p>more prose z</p>" + _katex('<span class="mord">&#x2202;</span>') + "tail")
+    first = _katex('<span class="base"><span class="mord">a</span>'
+                   '<span class="vlist"><span>&amp;<br>b</span></span></span>')
+    second = _katex('<span class="mord">&#x2202;</span>')
+    page = f"<p>prose: q ∞</p>{first}<p>more prose z</p>{second}tail"
     assert _fontsubset.formula_chars(page) == {"a", "&", "b", "∂"}
 
 
@@ -101,7 +102,8 @@ def test_subset_fonts_replaces_site_fonts_and_caches(tmp_path, monkeypatch):
     def fail(*args):
         raise AssertionError("subset again")
     monkeypatch.setattr(_fontsubset, "subset_woff2", fail)
-    (site / "KaTeX_Size1-Regular.woff2").write_bytes((source / "KaTeX_Size1-Regular.woff2").read_bytes())
+    restored = (source / "KaTeX_Size1-Regular.woff2").read_bytes()
+    (site / "KaTeX_Size1-Regular.woff2").write_bytes(restored)
     assert _fontsubset.subset_fonts(site, source, SAMPLE, cache) == (before, after)
     assert (site / "KaTeX_Size1-Regular.woff2").read_bytes() == first
     monkeypatch.undo()

@@ -9,9 +9,10 @@ A selector can match an element only if each class it names is on some element a
 attribute it names is on some element. On this site, classes and attributes come from two
 places: the built HTML, and the JavaScript that adds them while the reader uses the page
 (Material's bundle, its search worker, the site's scripts). `site_tokens` collects every class
-and attribute name in the HTML and every word in the JavaScript, and the prefixes from which
-the JavaScript builds names (`tabbed-control--${side}`): a superset of what can appear. `purge` drops a selector only if it names a class or attribute outside that set, and a
-rule only if all its selectors are dropped. Classes inside parentheses (`:is(.a, p)`,
+and attribute name in the HTML, every word in the JavaScript, and the prefixes from which the
+JavaScript builds names (`tabbed-control--${side}`): a superset of what can appear. `purge`
+drops a selector only if it names a class or attribute outside that set, and a rule only if
+all its selectors are dropped. Classes inside parentheses (`:is(.a, p)`,
 `:not(.b)`) are not considered, since such a selector can match without them. Everything else
 (`@font-face`, `@keyframes`, custom properties, element selectors) is kept.
 
@@ -25,7 +26,8 @@ import re
 from pathlib import Path
 
 _CLASS_ATTR = re.compile(r'\sclass="([^"]*)"')
-_ATTR_NAME = re.compile(r"\s([a-zA-Z][-\w:]*)(?==)")
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_ATTR_NAME = re.compile(r"\s([a-zA-Z][-\w:]*)(?=[\s=/>])")    # `open` as well as `id=`
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL)
 _WORD = re.compile(r"[-\w]+")
 # A class built in JavaScript from a prefix: `tabbed-control--${side}` or "md-tag--" + name.
@@ -57,7 +59,8 @@ def site_tokens(site_dir: Path | str) -> set[str]:
         text = page.read_text(encoding="utf-8")
         for value in _CLASS_ATTR.findall(text):
             tokens.update(value.split())
-        tokens.update(_ATTR_NAME.findall(text))
+        for tag in _TAG.findall(text):
+            tokens.update(_ATTR_NAME.findall(tag))
         for script in _SCRIPT.findall(text):
             tokens |= _script_tokens(script)
     for script in site.rglob("*.js"):

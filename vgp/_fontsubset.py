@@ -1,21 +1,21 @@
 """KaTeX's fonts cut down to the characters the site's formulas set.
 
-KaTeX's fonts carry every glyph KaTeX can typeset: KaTeX_Main-Regular.woff2 alone is 26 KB,
-and a page with math preloads up to five of them (57 KB, `vgp._katex.font_preloads`). The
-formulas of this site set about a hundred distinct characters. After the build, each WOFF2
-font in the built site is replaced by a subset that keeps those characters: the union over
-every page of the text in KaTeX's visual markup (`formula_chars`), the same set for every
-font, so a character can never be missing from the font that a class of KaTeX's stylesheet
-picks for it. A build always subsets from the vendored fonts in docs/, so the set follows the
-current pages (an edit that adds a symbol adds it to the fonts).
+KaTeX's fonts carry every glyph KaTeX can typeset, and a page with math preloads up to five of
+them (`vgp._katex.font_preloads`); the site's formulas set a small part of those glyphs. After
+the build, each WOFF2 font in the built site is replaced by a subset that keeps the union,
+over every page, of the characters in the text of KaTeX's visual markup (`formula_chars`).
+Every font keeps the same set, so a character can never be missing from the font that a class
+of KaTeX's stylesheet picks for it. A build always subsets the vendored fonts in docs/, so the
+set follows the current pages (an edit that adds a symbol adds it to the fonts).
 
 Why it matters for speed: on a slow link the preloaded fonts download at the same time as the
 page's stylesheet and share the bandwidth with it, which delays the first paint (and
 Lighthouse's simulation of a phone counts that delay; CONTRIBUTING.md, "Page speed").
 
 Subsets are cached under .cache/katex-fonts/, keyed on the font, the characters, fontTools'
-version and the subsetting options (`SETTINGS`), so a warm build only reads the pages and copies files. The older formats
-(.woff, .ttf), used only by browsers without WOFF2, stay complete.
+version and the subsetting options (`SETTINGS`), so a warm build only reads the pages and
+copies files. The older formats (.woff, .ttf), used only by browsers without WOFF2, stay
+complete.
 """
 
 from __future__ import annotations
