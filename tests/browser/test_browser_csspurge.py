@@ -65,8 +65,8 @@ def whole_bundle(built_site):
 
 
 def _settle(page) -> None:
-    """Wait until the page stops adding elements (search results arrive in batches) and its
-    transitions have ended."""
+    """Wait until the page has stopped adding elements for 300 ms (search results arrive in
+    batches)."""
     count = -1
     for _ in range(40):
         page.wait_for_timeout(300)
@@ -77,11 +77,13 @@ def _settle(page) -> None:
     raise AssertionError("the page kept changing for 12 s")
 
 
-def _styles(browser, server, path, view, whole=None, search=False, detail=-1):
+def _styles(browser, server, path, view, bundle=None, search=False, detail=-1):
+    """The STYLES rows of a page; `bundle` = (file name, CSS) answers the stylesheet request
+    instead of the built bundle."""
     context = browser.new_context(**VIEWS[view])
     page = context.new_page()
-    if whole:
-        name, css = whole
+    if bundle:
+        name, css = bundle
         page.route(f"**/{name}", lambda route: route.fulfill(body=css, content_type="text/css"))
     page.goto(server.origin + path)
     if search:
