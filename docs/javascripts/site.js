@@ -39,5 +39,14 @@
   }
   holdDeepLink();
   addEventListener("hashchange", holdDeepLink);
+  // On a page in two files (parts.js) the target may be in a block filled after the load, or
+  // those blocks may move it: hold it again then, unless the reader has moved on.
+  var readerMoved = false;
+  ["wheel", "touchmove", "keydown", "mousedown"].forEach(function (type) {
+    addEventListener(type, function () { readerMoved = true; }, { once: true, passive: true });
+  });
+  document.addEventListener("vgp:parts-ready", function () {
+    if (!readerMoved) holdDeepLink();
+  });
   vgpOnPage(names);   // this page now, and every page Material shows once its bundle has run
 })();

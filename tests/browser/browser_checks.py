@@ -29,6 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+PARTS_FILE = re.compile(r"parts\.[0-9a-f]{10}\.html")
 
 # Raw TeX that survived rendering: $$, \( \) \[ \], or $...$ holding a TeX command.
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\$[^$\s][^$]*[\\^_][^$]*\$")
@@ -53,6 +54,15 @@ _MATH_JS = """() => {
   };
 }"""
 
+# A long page in two files (vgp/_deferred.py): every emptied block filled by parts.js.
+_PARTS_JS = """() => {
+  if (!document.querySelector('meta[name="vgp-parts"]')) return [];
+  const state = document.documentElement.getAttribute("data-vgp-parts");
+  const empty = document.querySelectorAll("[data-vgp-part]:not([data-vgp-filled])").length;
+  return (state === "ready" ? [] : [`parts.js ended in state ${state}`])
+    .concat(empty ? [`${empty} block(s) left empty`] : []);
+}"""
+
 # Load every image now (lazy ones too) and report the broken or unlabelled ones.
 _IMAGES_JS = """async () => {
   const imgs = Array.from(document.querySelectorAll("img"));
@@ -75,6 +85,8 @@ def site_pages(root: Path) -> list[str]:
     disk and cross-checked against sitemap.xml (every sitemap entry must exist)."""
     pages = set()
     for html in root.rglob("*.html"):
+        if PARTS_FILE.fullmatch(html.name):
+            continue   # a long page's later parts (vgp/_deferred.py): see parts_files
         rel = html.relative_to(root).as_posix()
         pages.add("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     sitemap = root / "sitemap.xml"
@@ -85,6 +97,12 @@ def site_pages(root: Path) -> list[str]:
             if path not in pages:
                 raise AssertionError(f"sitemap.xml lists {path} but the site has no such page")
     return sorted(pages)
+
+
+def parts_files(root: Path) -> list[str]:
+    """URL paths of the files that hold long pages' later parts (vgp/_deferred.py)."""
+    return sorted("/" + p.relative_to(root).as_posix() for p in root.rglob("parts.*.html")
+                  if PARTS_FILE.fullmatch(p.name))
 
 
 def sitemap_for(xml: str, origin: str) -> str:
@@ -201,9 +219,10 @@ def audit(page, url: str, origin: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     if page.evaluate("document.querySelector('script[data-vgp-bundle]') === null"):
         rec.problems.append("Material's bundle is missing or ran before any interaction")
-    wake_theme(page)
+    wake_theme(page)   # on a long page, Material starts once parts.js has filled every block
     page.wait_for_load_state("networkidle")
     problems = rec.problems
+    problems += [f"long page: {p}" for p in page.evaluate(_PARTS_JS)]
     math = page.evaluate(_MATH_JS)
     problems += [f"math not rendered: {t!r}" for t in math["unrendered"]]
     problems += [f"KaTeX error: {t!r}" for t in math["errors"]]

@@ -68,8 +68,19 @@ def _page_of(root: Path, path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+def _companions(path: Path) -> list[Path]:
+    """A long page and the file of its later parts (vgp/_deferred.py): in the browser they
+    are one page once parts.js has run, so an id of either is an anchor of both."""
+    if path.name == "index.html":
+        return [path, *sorted(path.parent.glob("parts.*.html"))]
+    if path.name.startswith("parts.") and (path.parent / "index.html").is_file():
+        return [path.parent / "index.html", path]
+    return [path]
+
+
 def broken_anchors(root: Path) -> list[str]:
-    """Every internal link whose #fragment is not an id (or <a name>) on its target page."""
+    """Every internal link whose #fragment is not an id (or <a name>) on its target page
+    (a long page together with its parts file)."""
     parsed: dict[Path, _Anchors] = {}
 
     def parse(path: Path) -> _Anchors:
@@ -78,6 +89,9 @@ def broken_anchors(root: Path) -> list[str]:
             p.feed(path.read_text(encoding="utf-8"))
             parsed[path] = p
         return parsed[path]
+
+    def ids(path: Path) -> set[str]:
+        return set().union(*(parse(p).ids for p in _companions(path)))
 
     broken = []
     for page in sorted(root.rglob("*.html")):
@@ -94,7 +108,7 @@ def broken_anchors(root: Path) -> list[str]:
             target = _page_of(root, path)
             if target is None:
                 continue                                  # a missing page is LinkChecker's error
-            if target.suffix == ".html" and unquote(parts.fragment) not in parse(target).ids:
+            if target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
                 broken.append(f"{url}: {href} (no id {parts.fragment!r} on {path})")
     return broken
 
@@ -113,6 +127,18 @@ def test_anchor_check_catches_a_broken_anchor(built_site, tmp_path):
     (tmp_path / "b" / "index.html").write_text('<p id="there">y</p>')
     assert broken_anchors(tmp_path) == ["/a/: #gone (no id 'gone' on /a/)",
                                         "/a/: ../b/#nowhere (no id 'nowhere' on /b/)"]
+
+
+def test_anchors_of_a_page_in_two_files(tmp_path):
+    """An id in a long page's parts file is an anchor of the page, and the reverse."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="head">x</h2><a href="#later">ok</a>'
+                                               '<a href="#gone">bad</a>')
+    (tmp_path / "a" / "parts.0123456789.html").write_text('<p id="later">y</p>'
+                                                          '<a href="#head">ok</a>')
+    (tmp_path / "b.html").write_text('<a href="a/#later">ok</a><a href="a/#none">bad</a>')
+    assert broken_anchors(tmp_path) == ["/a/: #gone (no id 'gone' on /a/)",
+                                        "/b.html: a/#none (no id 'none' on /a/)"]
 
 
 def test_html_is_valid(built_site):

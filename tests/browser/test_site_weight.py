@@ -14,11 +14,19 @@ import re
 
 import pytest
 
-from browser_checks import site_pages
+from browser_checks import parts_files, site_pages
+from vgp._deferred import restore
 
 
 def _html(root, path: str) -> str:
     return (root / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def _whole(root, path: str) -> str:
+    """The page with its later parts put back, if it comes in two files (vgp/_deferred.py)."""
+    parts = sorted((root / path.lstrip("/")).glob("parts.*.html"))
+    text = _html(root, path)
+    return restore(text, parts[0].read_text(encoding="utf-8")) if parts else text
 
 
 def _pages(root) -> list[str]:
@@ -28,8 +36,10 @@ def _pages(root) -> list[str]:
 @pytest.mark.site
 def test_math_is_typeset_at_build_time(built_site):
     with_math = 0
-    for path in _pages(built_site):
-        text = _html(built_site, path)
+    texts = [_html(built_site, path) for path in _pages(built_site)]
+    texts += [(built_site / p.lstrip("/")).read_text(encoding="utf-8")   # long pages' later parts
+              for p in parts_files(built_site)]
+    for path, text in zip(_pages(built_site) + parts_files(built_site), texts):
         assert "katex.min.js" not in text and "auto-render" not in text, path
         for m in re.finditer(r'<(span|div) class="arithmatex">(.{0,40})', text):
             assert m.group(2).startswith('<span class="katex'), f"{path}: {m.group(0)!r}"
@@ -73,7 +83,7 @@ def test_bundle_runs_on_the_first_interaction_and_material_then_works(page, serv
 
 @pytest.mark.site
 def test_long_pages_have_lazy_sections(built_site):
-    text = _html(built_site, "/lessons/vanishing-exploding/")
+    text = _whole(built_site, "/lessons/vanishing-exploding/")
     article = text[text.index("<article"):text.index("</article>")]
     assert article.count('class="vgp-section"') >= 5
     tail = article[article.rindex("<h2"):]
@@ -82,7 +92,7 @@ def test_long_pages_have_lazy_sections(built_site):
 
 @pytest.mark.site
 def test_api_pages_have_lazy_member_bodies_without_headings(built_site):
-    text = _html(built_site, "/reference/api/worked_example/")
+    text = _whole(built_site, "/reference/api/worked_example/")
     article = text[text.index("<article"):text.index("</article>")]
     lazy = re.findall(r'<div class="doc doc-contents[^"]* vgp-section" style="[^"]*">', article)
     assert len(lazy) >= 4

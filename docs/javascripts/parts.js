@@ -1,0 +1,89 @@
+// A long page comes in two files (vgp/_deferred.py): its later lazy blocks are empty, and
+// their content is in the file named by <meta name="vgp-parts">. This script, loaded only on
+// such pages, fetches that file and puts each block's content back, nearest to the screen
+// first, a few milliseconds of the main thread at a time so the page stays responsive.
+//
+// <html data-vgp-parts> says where it is: "loading", then "ready" (or "failed", when the file
+// could not be fetched: each empty block then links to it); the event vgp:parts-ready
+// follows. Material's bundle starts after it (overrides/partials/theme-on-interaction.html),
+// so its copy buttons and search highlighting see the whole page. Printing puts every
+// remaining block back at once.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="vgp-parts"]');
+  if (!meta) return;
+  var root = document.documentElement;
+  var BUDGET_MS = 4;   // per slice: well under the 50 ms a task may take before it blocks
+  var holders = Array.prototype.slice.call(document.querySelectorAll("[data-vgp-part]"));
+  var contents = null, queue = [];
+
+  function finish(state) {
+    root.setAttribute("data-vgp-parts", state);
+    document.dispatchEvent(new Event("vgp:parts-ready"));
+  }
+
+  function fill(el) {
+    if (el.hasAttribute("data-vgp-filled")) return;
+    el.innerHTML = contents[el.getAttribute("data-vgp-part")];   // replaces the <noscript> note
+    el.setAttribute("data-vgp-filled", "");
+  }
+
+  function slice() {
+    var start = performance.now();
+    while (queue.length) {
+      fill(queue.shift());
+      if (performance.now() - start > BUDGET_MS) break;
+    }
+    if (queue.length) setTimeout(slice, 0);
+    else finish("ready");
+  }
+
+  function read(text) {
+    contents = {};
+    holders.forEach(function (el) {
+      var k = el.getAttribute("data-vgp-part");
+      var open = "<!--vgp-part:" + k + "-->", close = "<!--/vgp-part:" + k + "-->";
+      var from = text.indexOf(open), to = text.indexOf(close, from);
+      if (from < 0 || to < 0) throw new Error("part " + k + " is missing from " + meta.content);
+      contents[k] = text.slice(from + open.length, to);
+    });
+    // Nearest to the screen first: a reader who followed a link into the page sees the blocks
+    // around it before those far away.
+    var middle = scrollY + innerHeight / 2;
+    var distance = function (el) {
+      var box = el.getBoundingClientRect();
+      return Math.abs(box.top + scrollY + box.height / 2 - middle);
+    };
+    var where = new Map(holders.map(function (el) { return [el, distance(el)]; }));
+    queue = holders.slice().sort(function (a, b) { return where.get(a) - where.get(b); });
+    slice();
+  }
+
+  function fail(error) {
+    holders.forEach(function (el) {
+      if (el.hasAttribute("data-vgp-filled")) return;
+      var note = document.createElement("p");
+      var link = document.createElement("a");
+      link.href = meta.content;
+      link.textContent = "read it on its own page";
+      note.className = "vgp-parts-note";
+      note.append("This part of the page could not be loaded; ", link, ".");
+      el.replaceChildren(note);
+      el.setAttribute("data-vgp-filled", "");   // shown: no longer held at its estimate
+    });
+    console.warn("vgp: " + error);   // a warning, not an error: the page still works
+    finish("failed");
+  }
+
+  addEventListener("beforeprint", function () {
+    if (contents) { queue.forEach(fill); queue = []; }
+  });
+  root.setAttribute("data-vgp-parts", "loading");
+  fetch(meta.content)
+    .then(function (response) {
+      if (!response.ok) throw new Error(meta.content + ": HTTP " + response.status);
+      return response.text();
+    })
+    .then(read)
+    .catch(fail);
+})();
