@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser_checks import site_pages
+from browser_checks import parts_files, site_pages
 
 pytestmark = pytest.mark.site
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,8 @@ def _ignores() -> list[str]:
 
 
 def test_links_and_anchors(server, built_site):
-    starts = [server.origin + p for p in site_pages(built_site)]   # orphans are checked too
+    # orphans are checked too, and long pages' parts files (vgp/_deferred.py)
+    starts = [server.origin + p for p in site_pages(built_site) + parts_files(built_site)]
     run = subprocess.run([str(BIN / "linkchecker"), "-f", str(HERE / "linkcheckerrc"),
                           "--no-status", "--no-warnings", "-o", "text", *starts],
                          capture_output=True, text=True, timeout=900)
