@@ -12,6 +12,7 @@ import gzip
 import io
 import http.server
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -68,9 +69,13 @@ class Server:
 
 
 def site_pages(root: Path) -> list[str]:
-    """Every page of the built site as a URL path, found on disk ('/', '/lessons/bptt/', ...)."""
+    """Every page of the built site as a URL path, found on disk ('/', '/lessons/bptt/', ...).
+    A long page's parts file (vgp/_deferred.py) is not a page of its own: it is fetched by its
+    page, and reached directly only by a browser without JavaScript."""
     pages = []
     for html in sorted(Path(root).rglob("*.html")):
+        if re.fullmatch(r"parts\.[0-9a-f]{10}\.html", html.name):
+            continue
         rel = html.relative_to(root).as_posix()
         pages.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
     return sorted(pages)

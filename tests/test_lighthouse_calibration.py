@@ -1,7 +1,7 @@
 """benchmarks/lighthouse.py's CPU-slowdown calibration: the anchor points of Lighthouse's
 CPU-throttling calculator (linked from Lighthouse's docs/throttling.md), continuity between
-its pieces, and clear errors; and the page-size column. The script itself drives Chromium and
-is not a test."""
+its pieces, and clear errors; the page-size column and the pages it audits. The script
+itself drives Chromium and is not a test."""
 
 from __future__ import annotations
 
@@ -48,3 +48,13 @@ def test_html_bytes_maps_url_paths_to_files(tmp_path):
     assert lighthouse.html_bytes(tmp_path, "/404.html") == 1
     with pytest.raises(ValueError, match="path '/nope/'"):
         lighthouse.html_bytes(tmp_path, "/nope/")
+
+
+def test_pages_audited_leave_out_parts_files(tmp_path):
+    """A long page's parts file (vgp/_deferred.py) is fetched by its page; it is not audited
+    (or weighed by bench_site.py) as a page of its own."""
+    for rel in ("index.html", "404.html", "a/index.html", "a/parts.0123456789.html",
+                "b/parts.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("<p>x</p>")
+    assert lighthouse.site_pages(tmp_path) == ["/", "/404.html", "/a/", "/b/parts.html"]
