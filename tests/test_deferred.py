@@ -148,3 +148,24 @@ def test_hook_writes_the_parts_file_beside_the_page_and_drops_stale_ones(tmp_pat
     assert restore(out, (folder / files[0]).read_text(encoding="utf-8")) == LONG
     short_page = page("<p>short</p>")
     assert hook.on_post_page(short_page, pg, config) == short_page
+
+
+def test_long_blocks_are_put_back_in_pieces():
+    """A block's content carries marks where parts.js may stop (`_cut`): between top-level
+    elements, and between the items of a long list; the pieces are small, and without the
+    marks the content is unchanged."""
+    items = "".join(f"\n<li><p>{'w' * 1500} {i}</p></li>" for i in range(12))
+    body = ("".join(f"<p>{'p' * 900}</p>\n" for i in range(20))
+            + f'<ol start="3">{items}\n</ol>\n<p>end</p>')
+    html = page("<p>intro</p>" + '<div class="vgp-section" style="x">' + body + "</div>")
+    short, _, parts = split(html, "p.js", keep_chars=5, min_deferred=10)
+    assert restore(short, parts) == html and part_contents(parts)[0] == body
+    marked = _deferred._cut(body, chunk=4000)
+    assert marked.replace(_deferred.CUT, "").replace(_deferred.INTO, "") == body
+    cuts = marked.split(_deferred.CUT)
+    pieces = [p for cut in cuts for p in cut.split(_deferred.INTO)]
+    assert max(len(p) for p in pieces) <= 4000
+    assert marked.count(_deferred.INTO) >= 4                 # the list's items, a few at a time
+    list_cut = next(c for c in cuts if _deferred.INTO in c)
+    assert list_cut.split(_deferred.INTO)[0].lstrip().startswith('<ol start="3">')
+    assert list_cut.endswith("</ol>")                        # nothing after the list goes into it

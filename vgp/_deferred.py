@@ -28,11 +28,13 @@ import hashlib
 import html as _html
 import re
 
-from vgp._sections import _tags
+from vgp._sections import _blocks, _tags
 
 KEEP_CHARS = 24_000     # of the article's HTML, always kept: two screens of a phone and more
 MIN_DEFERRED = 24_000   # a page is split only when that moves at least this many characters
+CHUNK_CHARS = 8_000     # parts.js puts a block back in pieces of about this size at most
 META = '<meta name="vgp-parts" content="{name}">'
+CUT, INTO = "<!--vgp-cut-->", "<!--vgp-in-->"   # piece marks inside a block (`_cut`)
 _CLASS = re.compile(r'\bclass="([^"]*)"')
 _HEADING = re.compile(r"<h([2-6])\b[^>]*>.*?</h\1>", re.DOTALL)
 _STYLESHEET = re.compile(r'<link rel="stylesheet"[^>]*>')
@@ -109,7 +111,7 @@ def split(page: str, script_src: str, *, keep_chars: int = KEEP_CHARS,
         pieces.append(page[start:body - 1] + f' data-vgp-part="{k}">')
         if k == 0:    # inside the block, so that no selector sees an extra sibling
             pieces.append(_NOTE)
-        parts.append(f'<div class="vgp-section"><!--vgp-part:{k}-->{page[body:close]}'
+        parts.append(f'<div class="vgp-section"><!--vgp-part:{k}-->{_cut(page[body:close])}'
                      f'<!--/vgp-part:{k}--></div>')
         pos = close
     pieces.append(page[pos:])
@@ -140,9 +142,42 @@ def _parts_document(page: str, body: str) -> str:
             '</article></div></div></main></body></html>\n')
 
 
+def _cut(body: str, chunk: int = CHUNK_CHARS) -> str:
+    """`body` with marks where parts.js may stop and let the page respond: `CUT` between
+    top-level elements, about every `chunk` characters; in a longer list, `INTO` before items
+    (the pieces after it go into the list, the element the piece before ended with), and
+    `CUT` after the list. Removing the marks gives back `body`.
+
+    >>> _cut("<p>a</p><p>b</p><p>c</p>", chunk=16)
+    '<p>a</p><p>b</p><!--vgp-cut--><p>c</p>'
+    >>> _cut("<ol><li>one</li><li>two</li></ol><p>after</p>", chunk=12)
+    '<ol><li>one</li><!--vgp-in--><li>two</li></ol><!--vgp-cut--><p>after</p>'
+    """
+    out, pos, size = [], 0, 0
+    for start, end in _blocks(body):
+        if size and size + end - start > chunk:
+            out += [body[pos:start], CUT]
+            pos, size = start, 0
+        opening = re.match(r"<(ol|ul)\b[^>]*>", body[start:end])
+        if opening is None or end - start <= chunk:
+            size += end - start
+            continue
+        inner = start + opening.end()
+        items, filled = _blocks(body[inner:end]), size + opening.end()
+        for a, b in items:
+            if filled and filled + b - a > chunk and a:
+                out += [body[pos:inner + a], INTO]
+                pos, filled = inner + a, 0
+            filled += b - a
+        out += [body[pos:end], CUT]
+        pos, size = end, 0
+    out.append(body[pos:])
+    return "".join(out)
+
+
 def part_contents(parts_html: str) -> dict[int, str]:
-    """Each emptied block's content, by its number, as parts.js reads it."""
-    return {int(m.group(1)): m.group(2) for m in
+    """Each emptied block's content, by its number, as it was in the page."""
+    return {int(m.group(1)): m.group(2).replace(CUT, "").replace(INTO, "") for m in
             re.finditer(r"<!--vgp-part:(\d+)-->(.*?)<!--/vgp-part:\1-->", parts_html, re.DOTALL)}
 
 

@@ -17,23 +17,41 @@
   // one the reader can feel (Lighthouse's blocking time): 4 ms leaves room for a tenfold gap.
   var BUDGET_MS = 4;
   var holders = Array.prototype.slice.call(document.querySelectorAll("[data-vgp-part]"));
-  var contents = null, queue = [];
+  var contents = null, queue = [];   // queue: [block, piece, into the list it ended with]
 
   function finish(state) {
     root.setAttribute("data-vgp-parts", state);
     document.dispatchEvent(new Event("vgp:parts-ready"));
   }
 
-  function fill(el) {
+  // One step: a piece of a block's content (vgp._deferred._cut marks the pieces), or, with
+  // no piece, the end of the block, which is then shown.
+  function step(item) {
+    var el = item[0];
     if (el.hasAttribute("data-vgp-filled")) return;
-    el.innerHTML = contents[el.getAttribute("data-vgp-part")];   // replaces the <noscript> note
-    el.setAttribute("data-vgp-filled", "");
+    if (item[1] === null) {
+      el.removeAttribute("data-vgp-pending");
+      el.setAttribute("data-vgp-filled", "");
+      return;
+    }
+    if (el.getAttribute("data-vgp-pending") === null) {   // the first piece replaces the note
+      el.replaceChildren();
+      el.setAttribute("data-vgp-pending", "");
+    }
+    (item[2] ? el.lastElementChild : el).insertAdjacentHTML("beforeend", item[1]);
+  }
+
+  function enqueue(el) {
+    contents[el.getAttribute("data-vgp-part")].split("<!--vgp-cut-->").forEach(function (cut) {
+      cut.split("<!--vgp-in-->").forEach(function (piece, i) { queue.push([el, piece, i > 0]); });
+    });
+    queue.push([el, null, false]);
   }
 
   function slice() {
     var start = performance.now();
     while (queue.length) {
-      fill(queue.shift());
+      step(queue.shift());
       if (performance.now() - start > BUDGET_MS) break;
     }
     if (queue.length) setTimeout(slice, 0);
@@ -57,8 +75,8 @@
       return Math.abs(box.top + scrollY + box.height / 2 - middle);
     };
     var where = new Map(holders.map(function (el) { return [el, distance(el)]; }));
-    queue = holders.slice().sort(function (a, b) { return where.get(a) - where.get(b); });
-    slice();
+    holders.slice().sort(function (a, b) { return where.get(a) - where.get(b); }).forEach(enqueue);
+    setTimeout(slice, 0);   // a task of its own, not the end of the fetch's
   }
 
   function fail(error) {
@@ -78,7 +96,7 @@
   }
 
   addEventListener("beforeprint", function () {
-    if (contents) { queue.forEach(fill); queue = []; }
+    while (queue.length) step(queue.shift());
   });
   root.setAttribute("data-vgp-parts", "loading");
   fetch(meta.content)

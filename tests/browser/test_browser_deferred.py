@@ -142,3 +142,19 @@ def test_without_javascript_the_empty_blocks_take_no_room(browser, server):
                                               note.get_attribute("href"))
     assert boxes[0]["height"] > 0 and all(b["height"] == 0 for b in boxes[1:])
     context.close()
+
+
+def test_site_scripts_run_again_once_the_blocks_are_filled(page, server):
+    """vgpOnPage callbacks (site.js, explorer.js) see a long page's later blocks too."""
+    held = []
+    page.route("**/parts.*.html", lambda route: held.append(route))   # answered below
+    page.goto(server.origin + LONG, wait_until="load")
+    page.evaluate("window.runs = 0; vgpOnPage(() => { window.runs += 1; })")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.runs") == 1
+    held[0].continue_()
+    _ready(page)
+    assert page.evaluate("window.runs") == 2
