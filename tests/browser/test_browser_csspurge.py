@@ -64,12 +64,12 @@ def whole_bundle(built_site):
     return bundle.name, whole
 
 
-def _settle(page) -> None:
-    """Wait until the page has stopped adding elements for 300 ms (search results arrive in
-    batches)."""
+def _settle(page, quiet_ms: int = 300) -> None:
+    """Wait until the page has stopped adding elements for `quiet_ms` (search results arrive
+    in batches)."""
     count = -1
-    for _ in range(40):
-        page.wait_for_timeout(300)
+    for _ in range(12_000 // quiet_ms):
+        page.wait_for_timeout(quiet_ms)
         now = page.evaluate("document.querySelectorAll('*').length")
         if now == count:
             return
@@ -92,11 +92,12 @@ def _styles(browser, server, path, view, bundle=None, search=False, detail=-1):
             page.locator("label.md-header__button[for='__search']").first.click()
         box = page.locator("input.md-search__input")
         box.click()
-        box.fill(QUERY)   # one query: typed letter by letter, the results of a prefix could
-        #                   arrive and hold still for the settling time before the last ones
+        box.press_sequentially(QUERY, delay=30)
         page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=15000)
         assert page.locator(".md-search-result__item").count() < 10
-    _settle(page)
+    # the results of a prefix of the query can hold still for a while under load before the
+    # query's own replace them
+    _settle(page, 1000 if search else 300)
     rows = page.evaluate(STYLES, detail)
     context.close()
     return rows
