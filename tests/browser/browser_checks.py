@@ -201,6 +201,14 @@ class Recorder:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
+def wait_for_parts(page) -> None:
+    """On a long page in two files (vgp/_deferred.py), wait until parts.js has filled it;
+    on any other page, return at once."""
+    page.wait_for_function("() => !document.querySelector('meta[name=\"vgp-parts\"]')"
+                           " || document.documentElement.getAttribute('data-vgp-parts')"
+                           " === 'ready'", timeout=15000)
+
+
 def wake_theme(page) -> None:
     """Interact as a reader would (move the pointer) and wait until Material's bundle, which
     runs on the first interaction (overrides/partials/theme-on-interaction.html), is ready."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_checks import site_pages
+from browser_checks import site_pages, wait_for_parts
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +42,6 @@ MEASURE = """async () => {
 }"""
 
 
-# A long page in two files (vgp/_deferred.py) is measured once parts.js has filled it.
-PARTS_IN = ("() => !document.querySelector('meta[name=\"vgp-parts\"]')"
-            " || document.documentElement.getAttribute('data-vgp-parts') === 'ready'")
-
-
 def _pages_with_sections(root):
     out = []
     for path in site_pages(root):
@@ -66,7 +61,7 @@ def test_lazy_sections_keep_every_block_in_place(browser, server, built_site):
         pg = context.new_page()
         for path in pages:
             pg.goto(server.origin + path, wait_until="load")
-            pg.wait_for_function(PARTS_IN)
+            wait_for_parts(pg)   # a long page in two files is measured once filled
             rows = pg.evaluate(MEASURE)
             assert len(rows) > 5, path
             # the first block that moves (the ones after it move with it)
