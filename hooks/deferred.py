@@ -35,7 +35,7 @@ def on_post_page(output, page, config):
             stale.unlink()
     (folder / name).write_text(parts, encoding="utf-8")
     _state["pages"] += 1
-    _state["moved"] += len(output) - len(short)
+    _state["moved"] += len(output.encode()) - len(short.encode())   # bytes, as the log says
     return short
 
 

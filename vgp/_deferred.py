@@ -104,7 +104,7 @@ def split(page: str, script_src: str, *, keep_chars: int = KEEP_CHARS,
         return None
 
     pieces, parts, pos = [], [], article.end()
-    for k, (start, body, close, stop) in enumerate(blocks):
+    for k, (start, body, close, _end) in enumerate(blocks):
         gap = page[pos:start]
         pieces.append(gap)
         parts.extend(h.group(0) for h in _HEADING.finditer(gap) if k)
