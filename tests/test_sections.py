@@ -103,13 +103,21 @@ def test_members_of_a_module_get_lazy_bodies_except_the_last():
     assert same(LAZY.sub('"', out)) == same(html)
 
 
-def test_a_class_with_member_headings_stays_eager_and_so_do_its_members():
-    attribute = ('<div class="doc doc-object doc-attribute"><h3 id="K.x">x</h3>'
-                 '<div class="doc doc-contents "><p>the x</p></div></div>')
-    klass = _member("K", f'<p>A class.</p><div class="doc doc-children">{attribute}</div>', "class")
+def test_a_class_with_member_headings_stays_eager_and_its_members_bodies_are_lazy():
+    def attribute(name):
+        return (f'<div class="doc doc-object doc-attribute"><h3 id="K_{name}">{name}</h3>'
+                f'<div class="doc doc-contents "><p>the {name}</p></div></div>')
+    klass = _member("K", '<p>A class.</p><div class="doc doc-children">'
+                    + attribute("x") + attribute("y") + attribute("z") + '</div>', "class")
     out = lazy_members(_module(_member("f", "<p>f</p>"), klass, _member("g", "<p>g</p>")))
-    assert _lazy_names(out) == ["f"]            # K holds a heading; K.x is not a module member
-    assert '<div class="doc doc-contents "><p>the x</p>' in out
+    assert _lazy_names(out) == ["f"]            # K's body holds headings: it stays eager
+    # and so do g (the module's last member) and K.z (the class's last member)
+    assert re.findall(r'<h3 id="(\w+)">\w</h3><div class="doc doc-contents vgp-section"',
+                      out) == ["K_x", "K_y"]
+    assert '<div class="doc doc-contents "><p>the z</p>' in out
+    assert LAZY.sub('"', out).replace('doc-contents "', 'doc-contents"') == (
+        _module(_member("f", "<p>f</p>"), klass, _member("g", "<p>g</p>"))
+        .replace('doc-contents "', 'doc-contents"'))
 
 
 def test_empty_bodies_stay_eager_and_each_module_keeps_its_last_member():

@@ -215,11 +215,12 @@ def lazy_members(content: str) -> str:
     """API pages: the body of each member of a module is laid out lazily, like a section.
 
     mkdocstrings writes a module as `doc-object > doc-contents > doc-children`, and each
-    member as `doc-object > (heading, doc-contents)`. The `doc-contents` of a module's member
+    member as `doc-object > (heading, doc-contents)`; a class's members sit in a
+    `doc-children` of its own. The `doc-contents` of a member, of a module or of a class,
     gets the `vgp-section` class and a height estimate when it holds text and no heading (a
     class with documented members keeps its body eager, so the theme never measures a heading
-    inside a skipped block). The last member of each module stays eager, as the last section
-    of a lesson does.
+    inside a skipped block, but its members' bodies are lazy). The last member of each
+    module and of each class stays eager, as the last section of a lesson does.
 
     >>> member = lambda name, body: (f'<div class="doc doc-object doc-function"><h2 id="{name}">'
     ...     f'{name}</h2><div class="doc doc-contents ">{body}</div></div>')
@@ -249,10 +250,8 @@ def lazy_members(content: str) -> str:
                     entry[4] = True
             doc = _DOC_DIV.match(content, m.start()) if tag == "div" else None
             kind = doc.group(1) if doc else None
-            if kind == "object":
-                blocks = [e for e in stack if e[1] == "children"]
-                if len(blocks) == 1 and stack[-1][1] == "children":
-                    last_member[blocks[0][2]] = m.start()
+            if kind == "object" and stack and stack[-1][1] == "children":
+                last_member[stack[-1][2]] = m.start()
             stack.append([tag, kind, m.start(), m.end(), False])
             continue
         while stack:
@@ -260,14 +259,14 @@ def lazy_members(content: str) -> str:
             if open_tag != tag:
                 continue                    # an unclosed element (tolerated, as browsers do)
             kinds = [e[1] for e in stack if e[1]]
-            if (kind == "contents" and not heading and kinds.count("children") == 1
+            if (kind == "contents" and not heading and "children" in kinds
                     and kinds[-1] == "object" and _TAG.sub("", content[body_at:m.start()]).strip()):
-                block = next(e[2] for e in stack if e[1] == "children")
+                block = next(e[2] for e in reversed(stack) if e[1] == "children")
                 candidates.append((start, body_at, m.start(), block, stack[-1][2]))
             break
     out, pos = [], 0
     for start, body_at, end, block, member in sorted(candidates):
-        if last_member.get(block) == member:
+        if last_member.get(block) == member or start < pos:   # (nor inside a lazy block)
             continue
         opening = _DOC_DIV.match(content, start)
         extra = opening.group(2).strip()
