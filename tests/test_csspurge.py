@@ -44,7 +44,7 @@ def test_purge_keeps_at_rules_and_drops_empty_groups():
            "@media screen and (min-width:76.25em){.b{top:0}.a{left:0}}"
            "@supports (display:grid){.b{display:grid}}"
            "@keyframes spin{0%{opacity:0}to{opacity:1}}"
-           "@font-face{font-family:K;src:url(k.woff2)}")
+           "@font-face{font-family:K;src:url(k.woff2)}.a{font-family:K}")
     out = _csspurge.purge(css, {"a"})
     assert ".a{color:red}" in out and ".b" not in out
     assert "@media screen and (min-width:76.25em){.a{left:0}}" in out
@@ -55,6 +55,31 @@ def test_purge_keeps_at_rules_and_drops_empty_groups():
     # Purging again changes nothing; the kept rules keep their order.
     assert _csspurge.purge(out, {"a"}) == out
     assert out.startswith('@charset "utf-8";:root{--x:1}.a{color:red}@media')
+
+
+def test_font_faces_of_unnamed_families_go_and_kept_faces_keep_only_woff2():
+    face = ('@font-face{{font-family:{0};font-weight:400;src:url(f/{0}.woff2) format("woff2"),'
+            'url(f/{0}.woff) format("woff"),url(f/{0}.ttf) format("truetype")}}')
+    css = (face.format("KaTeX_Main") + face.format("KaTeX_Fraktur") + face.format('"Quoted"')
+           + "@font-face{font-family:Old;src:url(old.ttf) format(\"truetype\")}"
+           + '.katex{font:normal 1.21em KaTeX_Main,Times New Roman,serif}'
+           + '.q{font-family:"Quoted",sans-serif}.o{font-family:Old}')
+    out = _csspurge.purge(css, {"katex", "q", "o"})
+    assert "KaTeX_Fraktur" not in out                  # named by no kept rule
+    assert ('@font-face{font-family:KaTeX_Main;font-weight:400;'
+            'src:url(f/KaTeX_Main.woff2) format("woff2")}') in out
+    assert 'src:url(f/"Quoted".woff2) format("woff2")}' in out
+    assert '@font-face{font-family:Old;src:url(old.ttf) format("truetype")}' in out  # no WOFF2
+    # a face named only by a rule that is purged goes too; a family in a page's style
+    # attribute or a script (a token) keeps its face
+    assert "KaTeX_Main" not in _csspurge.purge(css, {"q", "o"})
+    assert "KaTeX_Fraktur" in _csspurge.purge(css, {"katex", "KaTeX_Fraktur"})
+    assert _csspurge.purge(out, {"katex", "q", "o"}) == out
+
+
+def test_site_tokens_take_font_families_from_style_attributes(tmp_path):
+    (tmp_path / "a.html").write_text('<p style="color:red;font-family: KaTeX_Script, serif">x</p>')
+    assert {"KaTeX_Script", "serif"} <= _csspurge.site_tokens(tmp_path)
 
 
 def test_purge_rejects_bad_input():

@@ -14,7 +14,13 @@ JavaScript builds names (`tabbed-control--${side}`): a superset of what can appe
 drops a selector only if it names a class or attribute outside that set, and a rule only if
 all its selectors are dropped. Classes inside parentheses (`:is(.a, p)`,
 `:not(.b)`) are not considered, since such a selector can match without them. Everything else
-(`@font-face`, `@keyframes`, custom properties, element selectors) is kept.
+(`@keyframes`, custom properties, element selectors) is kept.
+
+An `@font-face` rule is dropped when no other rule that is kept, no script and no `style`
+attribute names its family (KaTeX declares twenty faces; this site's formulas use about ten),
+and a kept one lists only its WOFF2 source when it has one (every browser that runs the
+theme's scripts reads WOFF2). Chromium creates a font resource for every source of every
+face when it first computes styles, in the task before the first paint.
 
 The browser suite checks the result: computed styles of every element on sample pages are
 the same with the whole stylesheet and with the purged one (tests/browser).
@@ -37,6 +43,10 @@ _SELECTOR_ATTR = re.compile(r"\[\s*([-\w]+)[^\]]*\]")
 _STRING = re.compile(r'"[^"]*"|\'[^\']*\'')
 _TRAILING = re.compile(r"(?:\s|/\*.*?\*/)*\Z", re.DOTALL)
 _CONTAINER_RULES = ("media", "supports", "layer", "container", "document")
+_STYLE_FONT = re.compile(r'\sstyle="[^"]*?font(?:-family)?\s*:([^;"]*)')
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+_SRC = re.compile(r"(\bsrc\s*:\s*)([^;}]+)", re.IGNORECASE)
 
 
 def _script_tokens(script: str) -> set[str]:
@@ -61,6 +71,8 @@ def site_tokens(site_dir: Path | str) -> set[str]:
             tokens.update(value.split())
         for tag in _TAG.findall(text):
             tokens.update(_ATTR_NAME.findall(tag))
+        for families in _STYLE_FONT.findall(text):
+            tokens.update(_WORD.findall(families))
         for script in _SCRIPT.findall(text):
             tokens |= _script_tokens(script)
     for script in site.rglob("*.js"):
@@ -141,11 +153,12 @@ def _block_start(rule_text: str) -> int:
 def purge(css: str, tokens: set[str]) -> str:
     """`css` without the selectors that cannot match (`selector_can_match`), and without the
     rules and grouping at-rules left empty. What is kept is copied from `css` as it was
-    written (a rule that loses some of its selectors gets a new selector list).
+    written (a rule that loses some of its selectors gets a new selector list). Then
+    `font_faces` drops the `@font-face` rules of families that nothing kept names.
 
-    >>> purge("a,.x{color:red}.y{margin:0}@media (min-width:1px){.y{top:0}}"
-    ...       "@font-face{font-family:F}", {"x"})
-    'a,.x{color:red}@font-face{font-family:F}'
+    >>> purge("a,.x{font:1em F}.y{margin:0}@media (min-width:1px){.y{top:0}}"
+    ...       "@font-face{font-family:F}@font-face{font-family:G}", {"x"})
+    'a,.x{font:1em F}@font-face{font-family:F}'
     >>> purge(".x,.y{background:url('a b.svg')}", {"y"})
     ".y{background:url('a b.svg')}"
     """
@@ -185,5 +198,57 @@ def purge(css: str, tokens: set[str]) -> str:
                 out.append(text)
         return "".join(out)
 
-    return walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
+    kept = walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
                 len(css))
+    return font_faces(kept, tokens)
+
+
+def _split_commas(value: str) -> list[str]:
+    """`value` split at the commas outside parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(value):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    return parts
+
+
+def font_faces(css: str, tokens: set[str]) -> str:
+    """`css` without the `@font-face` rules whose family nothing else names (the rest of
+    `css`, or a word in `tokens`), and with only the WOFF2 sources of the faces that have one.
+
+    >>> css = ('@font-face{font-family:KaTeX_Main;src:url(m.woff2) format("woff2"),'
+    ...        'url(m.woff) format("woff")}@font-face{font-family:"KaTeX_Fraktur";'
+    ...        'src:url(f.woff2) format("woff2")}.katex{font:1.21em KaTeX_Main,serif}')
+    >>> font_faces(css, set())
+    '@font-face{font-family:KaTeX_Main;src:url(m.woff2) format("woff2")}.katex{font:1.21em KaTeX_Main,serif}'
+    >>> "KaTeX_Fraktur" in font_faces(css, {"KaTeX_Fraktur"})   # a script names it
+    True
+    """
+    rest = _FONT_FACE.sub("", css)
+
+    def kept(m: re.Match) -> str:
+        rule = m.group(0)
+        family = _FAMILY.search(rule)
+        name = family.group(1).strip().strip("\"'") if family else ""
+        named = re.compile(r"(?<![-\w])" + re.escape(name) + r"(?![-\w])")
+        if name and name not in tokens and not named.search(rest):
+            return ""
+
+        def woff2(src: re.Match) -> str:
+            sources = _split_commas(src.group(2))
+            only = [x for x in sources if re.search(r"""format\(\s*["']?woff2""", x)]
+            return src.group(1) + ",".join(only or sources).strip()
+
+        return _SRC.sub(woff2, rule)
+
+    return _FONT_FACE.sub(kept, css)
