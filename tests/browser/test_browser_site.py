@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_checks import audit, site_dir, site_pages, wake_theme
+from browser_checks import audit, site_dir, site_pages, wait_for_parts, wake_theme
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,24 @@ def test_pages_with_math_render_katex(page, server, built_site):
         assert page.locator(".arithmatex .katex").count() > 0, path
         assert page.evaluate("typeof katex === 'undefined'"), path
     assert not [u for u in scripts if "katex" in u.lower()]
+
+
+def test_formulas_reach_assistive_technology_as_written(page, server):
+    """KaTeX's MathML copy is what a screen reader gets. Its one-letter identifiers reach the
+    accessibility tree as the letters the formula holds, not as the Unicode mathematical
+    italic letters MathML draws them with (site.css, `.katex-mathml`)."""
+    page.goto(server.origin + "/lessons/eigenvalues/")
+    wait_for_parts(page)
+    nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+    texts = []
+    for node in nodes:
+        if node.get("role", {}).get("value") == "MathMLIdentifier":
+            for child in node.get("childIds", []):
+                texts.append(str(by_id.get(child, {}).get("name", {}).get("value", "")))
+    assert len(texts) > 50 and "W" in texts
+    italic = [t for t in texts if any(0x1D400 <= ord(c) <= 0x1D7FF for c in t)]
+    assert italic == [], f"mathematical alphanumerics reach assistive technology: {italic[:5]}"
 
 
 def test_search_returns_a_result(page, server):
