@@ -60,12 +60,16 @@
 
   function read(text) {
     contents = {};
+    var at = 0;   // the parts follow one another in the file as the blocks do in the page
     holders.forEach(function (el) {
       var k = el.getAttribute("data-vgp-part");
       var open = "<!--vgp-part:" + k + "-->", close = "<!--/vgp-part:" + k + "-->";
-      var from = text.indexOf(open), to = text.indexOf(close, from);
+      var from = text.indexOf(open, at);
+      if (from < 0) from = text.indexOf(open);
+      var to = from < 0 ? -1 : text.indexOf(close, from);
       if (from < 0 || to < 0) throw new Error("part " + k + " is missing from " + meta.content);
       contents[k] = text.slice(from + open.length, to);
+      at = to;
     });
     // Nearest to the screen first: a reader who followed a link into the page sees the blocks
     // around it before those far away.
