@@ -57,6 +57,15 @@ def test_purge_keeps_at_rules_and_drops_empty_groups():
     assert out.startswith('@charset "utf-8";:root{--x:1}.a{color:red}@media')
 
 
+def test_a_comment_inside_a_rule_followed_by_one_after_it_is_kept_whole():
+    # the trailing comments cut from a rule's text end at their first */: a comment inside
+    # the rule and one after it are not one comment (that cut the rule after `auto;`)
+    css = (".a {\n  color: red;\n  /* inside */\n  top: 0;\n}\n/* after */\n"
+           ".a:not([x]) { left: 0; }")
+    out = _csspurge.purge(css, {"a"})
+    assert out == ".a {\n  color: red;\n  /* inside */\n  top: 0;\n}.a:not([x]) { left: 0; }"
+
+
 def test_font_faces_of_unnamed_families_go_and_kept_faces_keep_only_woff2():
     face = ('@font-face{{font-family:{0};font-weight:400;src:url(f/{0}.woff2) format("woff2"),'
             'url(f/{0}.woff) format("woff"),url(f/{0}.ttf) format("truetype")}}')

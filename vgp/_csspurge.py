@@ -41,7 +41,7 @@ _PREFIX = re.compile(r"""([-\w]*\w[-_]+)(?:\$\{|["'`]\s*\+)""")
 _SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 _SELECTOR_ATTR = re.compile(r"\[\s*([-\w]+)[^\]]*\]")
 _STRING = re.compile(r'"[^"]*"|\'[^\']*\'')
-_TRAILING = re.compile(r"(?:\s|/\*.*?\*/)*\Z", re.DOTALL)
+_TRAILING = re.compile(r"(?:\s|/\*(?:[^*]|\*(?!/))*\*/)*\Z")   # a comment ends at its first */
 _CONTAINER_RULES = ("media", "supports", "layer", "container", "document")
 _STYLE_FONT = re.compile(r'\sstyle="[^"]*?font(?:-family)?\s*:([^;"]*)')
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
