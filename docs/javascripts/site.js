@@ -49,4 +49,7 @@
     if (!readerMoved) holdDeepLink();
   });
   vgpOnPage(names);   // this page now, and every page Material shows once its bundle has run
+  // Lazy blocks start unrendered; overrides/partials/show-sections.html shows them (defined
+  // inline on every page). A page Material's instant navigation shows needs the same.
+  vgpOnPage(function () { if (window.vgpShowSections) vgpShowSections(); });
 })();

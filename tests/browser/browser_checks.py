@@ -202,11 +202,14 @@ class Recorder:
 
 
 def wait_for_parts(page) -> None:
-    """On a long page in two files (vgp/_deferred.py), wait until parts.js has filled it;
-    on any other page, return at once."""
-    page.wait_for_function("() => !document.querySelector('meta[name=\"vgp-parts\"]')"
+    """On a long page in two files (vgp/_deferred.py), wait until parts.js has filled it,
+    and on a page with lazy blocks until every block is shown (show-sections.html); on any
+    other page, return at once."""
+    page.wait_for_function("() => (!document.querySelector('meta[name=\"vgp-parts\"]')"
                            " || document.documentElement.getAttribute('data-vgp-parts')"
-                           " === 'ready'", timeout=15000)
+                           " === 'ready') && (!document.querySelector('.vgp-section')"
+                           " || document.documentElement.hasAttribute('data-vgp-shown'))",
+                           timeout=15000)
 
 
 def wake_theme(page) -> None:

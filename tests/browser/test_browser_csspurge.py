@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_checks import wake_theme
+from browser_checks import wait_for_parts, wake_theme
 from vgp import _cssbundle, _csspurge
 
 pytestmark = pytest.mark.browser
@@ -86,6 +86,7 @@ def _styles(browser, server, path, view, bundle=None, search=False, detail=-1):
         name, css = bundle
         page.route(f"**/{name}", lambda route: route.fulfill(body=css, content_type="text/css"))
     page.goto(server.origin + path)
+    wait_for_parts(page)   # lazy blocks are shown after the load (show-sections.html)
     if search:
         wake_theme(page)
         if view.startswith("phone"):                 # the search opens from its icon

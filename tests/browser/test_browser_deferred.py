@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from browser_checks import _IMAGES_JS, _MATH_JS, Recorder, parts_files, wake_theme
+from browser_checks import _IMAGES_JS, _MATH_JS, Recorder, parts_files, wait_for_parts, wake_theme
 from vgp._deferred import restore
 
 pytestmark = pytest.mark.browser
@@ -42,10 +42,12 @@ def test_the_filled_page_is_the_whole_page(page, server, built_site):
     page.route("**/lessons/eigenvalues/whole.html",
                lambda route: route.fulfill(body=whole, content_type="text/html; charset=utf-8"))
     page.goto(server.origin + LONG + "whole.html", wait_until="load")
-    expected = page.evaluate(ARTICLE_JS)
+    wait_for_parts(page)         # every lazy block shown (show-sections.html)
+    expected = re.sub(r' data-vgp-shown=""', "", page.evaluate(ARTICLE_JS))
     page.goto(server.origin + LONG, wait_until="load")
-    _ready(page)
-    got = re.sub(r' data-vgp-part="\d+"| data-vgp-filled=""', "", page.evaluate(ARTICLE_JS))
+    wait_for_parts(page)
+    got = re.sub(r' data-vgp-part="\d+"| data-vgp-filled=""| data-vgp-shown=""', "",
+                 page.evaluate(ARTICLE_JS))
     assert len(expected) > 500_000
     assert got == expected
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_checks import site_pages, wait_for_parts
+from browser_checks import site_pages, wait_for_parts, wake_theme
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +71,83 @@ def test_lazy_sections_keep_every_block_in_place(browser, server, built_site):
                              f"{first[2]:.1f}px without the wrappers")
         context.close()
     assert moved == [], "\n".join(moved)
+
+
+# --- lazy blocks start unrendered; overrides/partials/show-sections.html shows them ---------
+
+STATE = """() => [...document.querySelectorAll("article .vgp-section")].map(el => [
+  el.getBoundingClientRect().top < innerHeight, el.hasAttribute("data-vgp-shown"),
+  getComputedStyle(el).contentVisibility])"""
+
+
+def _held(browser, server, path, viewport):
+    """A page whose load event waits for an image the test answers (`release`)."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    held = []
+    page.route("**/vgp-hold.png", lambda route: held.append(route))
+    url = server.origin + path.split("#")[0]
+    page.route(url, lambda route: route.fulfill(
+        response=(r := route.fetch()),
+        body=r.text().replace("</body>", '<img src="/vgp-hold.png" alt=""></body>')))
+    page.goto(server.origin + path, wait_until="domcontentloaded")
+    page.wait_for_function("window.vgpShowSections !== undefined")
+    return context, page, lambda: held[0].fulfill(status=204)
+
+
+def test_lazy_blocks_are_shown_first_screen_first_then_all_after_the_load(browser, server):
+    """Before the load, the blocks that start on the first screen are shown and no other
+    (those are `content-visibility: hidden`, not laid out even one screen away); after it,
+    every block is shown and laid out lazily (`auto`)."""
+    context, page, release = _held(browser, server, "/lessons/eigenvalues/",
+                                   {"width": 412, "height": 1600})
+    before = page.evaluate(STATE)
+    first = [shown for on_first, shown, _ in before if on_first]
+    later = [shown for on_first, shown, _ in before if not on_first]
+    assert first and len(later) > 10
+    assert all(first), "a block on the first screen is not shown"
+    assert not any(later), "a block below the first screen was shown before the load"
+    assert {cv for _, shown, cv in before if not shown} == {"hidden"}
+    assert not page.evaluate("document.documentElement.hasAttribute('data-vgp-shown')")
+    release()
+    wait_for_parts(page)
+    after = page.evaluate(STATE)
+    assert all(shown for _, shown, _ in after)
+    assert {cv for _, _, cv in after} == {"auto"}
+    context.close()
+
+
+def test_a_link_into_the_page_shows_every_block_at_once(browser, server):
+    context, page, release = _held(browser, server, "/lessons/eigenvalues/#intuition",
+                                   {"width": 412, "height": 823})
+    assert all(shown for _, shown, _ in page.evaluate(STATE))
+    release()
+    context.close()
+
+
+def test_lazy_blocks_show_without_javascript_and_in_print(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.origin + "/lessons/eigenvalues/")
+    states = page.evaluate(STATE)
+    assert len(states) > 10 and not any(shown for _, shown, _ in states)
+    assert {cv for _, _, cv in states} <= {"auto", "visible"}   # visible: empty parts
+    page.emulate_media(media="print")
+    assert {cv for _, _, cv in page.evaluate(STATE)} == {"visible"}
+    context.close()
+
+
+def test_a_page_shown_by_instant_navigation_shows_its_blocks(page, server):
+    """Material's instant navigation swaps the article without running the page's inline
+    script; site.js calls vgpShowSections for each page it shows."""
+    page.goto(server.origin + "/")
+    wake_theme(page)
+    page.wait_for_function("() => window.document$ !== undefined")
+    page.evaluate("window.vgpSameDocument = true")
+    page.locator("a[href$='explorer/']").first.click()
+    page.wait_for_selector("[data-vgp-explorer='decay'][data-ready]")
+    assert page.evaluate("window.vgpSameDocument === true")
+    assert page.locator("article .vgp-section").count() > 0
+    page.wait_for_function(
+        "() => !document.querySelector('article .vgp-section:not([data-vgp-shown])')",
+        timeout=15000)
