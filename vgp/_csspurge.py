@@ -154,7 +154,7 @@ def purge(css: str, tokens: set[str]) -> str:
     """`css` without the selectors that cannot match (`selector_can_match`), and without the
     rules and grouping at-rules left empty. What is kept is copied from `css` as it was
     written (a rule that loses some of its selectors gets a new selector list). Then
-    `font_faces` drops the `@font-face` rules of families that nothing kept names.
+    `_font_faces` drops the `@font-face` rules of families that nothing kept names.
 
     >>> purge("a,.x{font:1em F}.y{margin:0}@media (min-width:1px){.y{top:0}}"
     ...       "@font-face{font-family:F}@font-face{font-family:G}", {"x"})
@@ -200,7 +200,7 @@ def purge(css: str, tokens: set[str]) -> str:
 
     kept = walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
                 len(css))
-    return font_faces(kept, tokens)
+    return _font_faces(kept, tokens)
 
 
 def _split_commas(value: str) -> list[str]:
@@ -222,16 +222,16 @@ def _split_commas(value: str) -> list[str]:
     return parts
 
 
-def font_faces(css: str, tokens: set[str]) -> str:
+def _font_faces(css: str, tokens: set[str]) -> str:
     """`css` without the `@font-face` rules whose family nothing else names (the rest of
     `css`, or a word in `tokens`), and with only the WOFF2 sources of the faces that have one.
 
     >>> css = ('@font-face{font-family:KaTeX_Main;src:url(m.woff2) format("woff2"),'
     ...        'url(m.woff) format("woff")}@font-face{font-family:"KaTeX_Fraktur";'
     ...        'src:url(f.woff2) format("woff2")}.katex{font:1.21em KaTeX_Main,serif}')
-    >>> font_faces(css, set())
+    >>> _font_faces(css, set())
     '@font-face{font-family:KaTeX_Main;src:url(m.woff2) format("woff2")}.katex{font:1.21em KaTeX_Main,serif}'
-    >>> "KaTeX_Fraktur" in font_faces(css, {"KaTeX_Fraktur"})   # a script names it
+    >>> "KaTeX_Fraktur" in _font_faces(css, {"KaTeX_Fraktur"})   # a script names it
     True
     """
     rest = _FONT_FACE.sub("", css)

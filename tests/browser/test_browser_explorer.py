@@ -104,5 +104,11 @@ def test_explorer_works_after_instant_navigation(page, server):
     page.locator("a[href$='explorer/']").first.click()
     page.wait_for_selector("[data-vgp-explorer='decay'][data-ready]")
     assert page.evaluate("window.vgpSameDocument === true"), "the click reloaded the page"
+    # the swapped-in page's lazy blocks are shown too: Material does not run the page's
+    # inline script (overrides/partials/show-sections.html); site.js calls vgpShowSections
+    assert page.locator("article .vgp-section").count() > 0
+    page.wait_for_function(
+        "() => !document.querySelector('article .vgp-section:not([data-vgp-shown])')",
+        timeout=15000)
     widget = page.locator("[data-vgp-explorer='decay']")
     assert _shown(widget, DECAY_KEYS) == _expected_decay(widget)

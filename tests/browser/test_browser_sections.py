@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_checks import site_pages, wait_for_parts, wake_theme
+from browser_checks import site_pages, wait_for_parts
 
 pytestmark = pytest.mark.browser
 
@@ -136,18 +136,3 @@ def test_lazy_blocks_show_without_javascript_and_in_print(browser, server):
     assert {cv for _, _, cv in page.evaluate(STATE)} == {"visible"}
     context.close()
 
-
-def test_a_page_shown_by_instant_navigation_shows_its_blocks(page, server):
-    """Material's instant navigation swaps the article without running the page's inline
-    script; site.js calls vgpShowSections for each page it shows."""
-    page.goto(server.origin + "/")
-    wake_theme(page)
-    page.wait_for_function("() => window.document$ !== undefined")
-    page.evaluate("window.vgpSameDocument = true")
-    page.locator("a[href$='explorer/']").first.click()
-    page.wait_for_selector("[data-vgp-explorer='decay'][data-ready]")
-    assert page.evaluate("window.vgpSameDocument === true")
-    assert page.locator("article .vgp-section").count() > 0
-    page.wait_for_function(
-        "() => !document.querySelector('article .vgp-section:not([data-vgp-shown])')",
-        timeout=15000)
