@@ -5,7 +5,8 @@ by the whole bundle (every rule of the files it was made from, `vgp._cssbundle.c
 The computed style of every element, every property, and of every ::before and ::after that
 has content, must be the same: on a phone in the light scheme or on a desktop in the dark
 one, and, in both, with the search open and showing results (markup that Material's bundle
-builds, some of it with class names put together in JavaScript).
+builds, some of it with class names put together in JavaScript) and every code block given
+its copy button.
 """
 
 from __future__ import annotations
@@ -77,6 +78,23 @@ def _settle(page, quiet_ms: int = 300) -> None:
     raise AssertionError("the page kept changing for 12 s")
 
 
+# content.lazy: Material gives a code block its copy button once the block has been on screen
+# (an IntersectionObserver). Opening the search on a phone lays the page out again, which made
+# blocks far below the screen count as seen in most loads but not all (CI: 616 rows against
+# 625). So every block is scrolled into view, and the page back to its top, before searching.
+COPY_BUTTONS = """async () => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (const code of document.querySelectorAll("pre > code")) {
+    code.scrollIntoView({block: "center"});
+    await frame();
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
+ALL_BUTTONS = ("() => Array.from(document.querySelectorAll('pre > code'))"
+               ".every((code) => code.parentElement.querySelector('nav.md-code__nav'))")
+
+
 def _styles(browser, server, path, view, bundle=None, search=False, detail=-1):
     """The STYLES rows of a page; `bundle` = (file name, CSS) answers the stylesheet request
     instead of the built bundle."""
@@ -89,6 +107,8 @@ def _styles(browser, server, path, view, bundle=None, search=False, detail=-1):
     wait_for_parts(page)   # lazy blocks are shown after the load (show-sections.html)
     if search:
         wake_theme(page)
+        page.evaluate(COPY_BUTTONS)
+        page.wait_for_function(ALL_BUTTONS, timeout=15000)
         if view.startswith("phone"):                 # the search opens from its icon
             page.locator("label.md-header__button[for='__search']").first.click()
         box = page.locator("input.md-search__input")
