@@ -131,3 +131,43 @@ def test_deep_links_land_on_their_heading(browser, server, built_site):
                 wrong.append(f"{viewport['width']}px {link}: heading at {top:.0f}px")
         context.close()
     assert wrong == [], "\n".join(wrong)
+
+
+DRAWER = """() => {
+  const wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
+  const link = wrap.querySelector(".md-nav__link[href]");
+  return [getComputedStyle(wrap).contentVisibility, link.checkVisibility()];
+}"""
+
+
+def test_phone_drawer_is_rendered_only_while_open(browser, server):
+    """Below 76.25em the navigation is a drawer (site.css): closed, it is not rendered, so its
+    off-screen links are out of the tab order and the accessibility tree; opened, it is; it
+    stays rendered while it slides shut. On a desktop the same navigation is a sidebar, always
+    rendered."""
+    phone = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True,
+                                has_touch=True)
+    pg = phone.new_page()
+    pg.goto(server.origin + "/lessons/eigenvalues/")
+    nav = pg.locator(".md-sidebar--primary")
+    bptt = nav.get_by_role("link", name="Backpropagation through time", exact=True)
+    assert pg.evaluate(DRAWER) == ["hidden", False]
+    assert bptt.count() == 0                       # not in the accessibility tree
+    pg.locator("label.md-header__button[for='__drawer']").click()
+    assert pg.evaluate(DRAWER) == ["visible", True]
+    bptt.wait_for(state="visible")
+    pg.locator("label.md-overlay").click(position={"x": 380, "y": 400})
+    pg.wait_for_timeout(80)                        # the slide takes 250 ms
+    assert pg.evaluate(DRAWER) == ["visible", True]
+    pg.wait_for_function("() => getComputedStyle(document.querySelector("
+                         "'.md-sidebar--primary .md-sidebar__scrollwrap')).contentVisibility"
+                         " === 'hidden'", timeout=3000)
+    pg.locator("label.md-header__button[for='__drawer']").click()
+    bptt.click()
+    pg.wait_for_url("**/lessons/bptt/")
+    phone.close()
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = desktop.new_page()
+    pg.goto(server.origin + "/lessons/eigenvalues/")
+    assert pg.evaluate(DRAWER) == ["visible", True]
+    desktop.close()
