@@ -13,7 +13,7 @@ blocks empty, each still with its estimated height, and their content goes into
 `docs/javascripts/parts.js` fetches that file once the page has loaded and puts each block's
 content back, a few milliseconds of the main thread at a time. Everything else stays in the
 page: headings (so the table of contents, the search index and links to a heading work at
-once), the first screens and the last section.
+once), the first screens and the page's last part.
 
 The parts file is also a readable page for a browser without JavaScript (linked from a
 `<noscript>` note in the first emptied block): the page's stylesheets, and the emptied

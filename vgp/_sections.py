@@ -164,14 +164,19 @@ def split_parts(body: str, part_px: int = PART_PX) -> list[str]:
 
 def wrap_sections(content: str, eager_px: int = EAGER_PX) -> str:
     """Wrap what follows each top-level heading (up to the next one) in lazy sections, except
-    the parts that start within the first `eager_px` estimated pixels of the page.
+    the parts that start within the first `eager_px` estimated pixels of the page and the
+    page's last part.
 
     >>> html = "<p>intro</p><h2 id='a'>A</h2><p>one</p><h2 id='b'>B</h2><p>two</p>"
     >>> out = wrap_sections(html, eager_px=0)
     >>> out.count('<div class="vgp-section"'), out.startswith("<p>intro</p><h2 id='a'>A</h2><div")
     (1, True)
-    >>> out.endswith("<h2 id='b'>B</h2><p>two</p>")     # the last section is never lazy
+    >>> out.endswith("<h2 id='b'>B</h2><p>two</p>")     # the page's last part is never lazy
     True
+    >>> long_end = html + "".join(f"<p>{'word ' * 100}</p>" for _ in range(2))
+    >>> out = wrap_sections(long_end, eager_px=0)    # a last section in two parts: one lazy
+    >>> out.count('<div class="vgp-section"'), out.endswith("</div><p>word " + "word " * 99 + "</p>")
+    (2, True)
     >>> wrap_sections(html) == html                       # all of it on the first screen
     True
     >>> wrap_sections("<p>no headings</p>")
@@ -190,19 +195,19 @@ def wrap_sections(content: str, eager_px: int = EAGER_PX) -> str:
         out.append(content[pos:end])
         offset += _raw_px(content[pos:end]) + LINE_PX     # what precedes, and the heading
         body = content[end:stop]
-        # The last section stays eager: a skipped section whose height is underestimated
-        # would overlap the footer in the geometry that accessibility checkers read
-        # (axe-core issue 2768); inside the article an overlap only meets the same background.
-        if body.strip() and i < len(spans) - 1:
-            for part in split_parts(body):
-                if offset < eager_px:
-                    out.append(part)
-                else:
-                    out.append(f'<div class="vgp-section" style="--vgp-section-height: '
-                               f'{estimate_px(part)}px">{part}</div>')
-                offset += _raw_px(part)
-        else:
-            out.append(body)
+        parts = split_parts(body) if body.strip() else [body]
+        for j, part in enumerate(parts):
+            # The page's last part stays eager: a skipped block whose height is underestimated
+            # would overlap the footer in the geometry that accessibility checkers read
+            # (axe-core issue 2768); inside the article an overlap only meets the same
+            # background, so the parts before it in the last section may be lazy.
+            final = i == len(spans) - 1 and j == len(parts) - 1
+            if offset < eager_px or final or not part.strip():
+                out.append(part)
+            else:
+                out.append(f'<div class="vgp-section" style="--vgp-section-height: '
+                           f'{estimate_px(part)}px">{part}</div>')
+            offset += _raw_px(part)
         pos = stop
     out.append(content[pos:])
     return "".join(out)
@@ -220,7 +225,7 @@ def lazy_members(content: str) -> str:
     gets the `vgp-section` class and a height estimate when it holds text and no heading (a
     class with documented members keeps its body eager, so the theme never measures a heading
     inside a skipped block, but its members' bodies are lazy). The last member of each
-    module and of each class stays eager, as the last section of a lesson does.
+    module and of each class stays eager, as the last part of a lesson does.
 
     >>> member = lambda name, body: (f'<div class="doc doc-object doc-function"><h2 id="{name}">'
     ...     f'{name}</h2><div class="doc doc-contents ">{body}</div></div>')
