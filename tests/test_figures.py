@@ -130,3 +130,27 @@ def test_listing_the_registry_loads_neither_matplotlib_nor_torch():
             "print(sorted(m for m in ('matplotlib', 'torch') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_text_is_one_path_per_string_and_the_renderer_is_restored():
+    """vgp.figures.textpaths: no glyph <use> elements (a shadow tree each in a browser), and
+    matplotlib's SVG renderer is put back after saving, even when saving fails."""
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    from vgp.figures import textpaths
+
+    glyph_uses = RendererSVG._draw_text_as_path
+    svg = figures.build("recurrence-unrolled")
+    assert b'<use xlink:href="#DejaVu' not in svg and b"<path" in svg
+    assert RendererSVG._draw_text_as_path is glyph_uses
+    with pytest.raises(RuntimeError), textpaths.one_path_per_string():
+        assert RendererSVG._draw_text_as_path is not glyph_uses
+        raise RuntimeError("saving failed")
+    assert RendererSVG._draw_text_as_path is glyph_uses
+
+
+def test_round_coordinates_rejects_bytes():
+    from vgp.figures import textpaths
+
+    with pytest.raises(TypeError, match="svg must be str"):
+        textpaths.round_coordinates(b"<svg/>")

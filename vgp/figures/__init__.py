@@ -46,7 +46,8 @@ class Figure:
         return f"{FIGURE_DIR}/{self.name}.svg"
 
     def cache_key(self) -> str:
-        return source_hash(self.module, "vgp.figures", "vgp.figures.style", extra=self.name)
+        return source_hash(self.module, "vgp.figures", "vgp.figures.style",
+                           "vgp.figures.textpaths", extra=self.name)
 
     def cache_file(self, cache_dir: Path | str) -> Path:
         """Where the SVG of the current code is cached: <cache_dir>/<name>-<cache_key>.svg."""
@@ -100,16 +101,18 @@ def subplots(*args, **kwargs):
 
 
 def render_svg(fig) -> bytes:
-    """Serialise a matplotlib figure to deterministic SVG bytes and close it."""
+    """Serialise a matplotlib figure to deterministic SVG bytes and close it: each string
+    of text one path, coordinates to two decimals (`vgp.figures.textpaths`)."""
     import matplotlib.pyplot as plt
 
     from vgp.figures.style import SVG_RC
+    from vgp.figures.textpaths import one_path_per_string, round_coordinates
 
     buf = io.BytesIO()
-    with plt.rc_context(SVG_RC):
+    with plt.rc_context(SVG_RC), one_path_per_string():
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    return buf.getvalue()
+    return round_coordinates(buf.getvalue().decode("utf-8")).encode("utf-8")
 
 
 def build(name: str, cache_dir: Path | str | None = None) -> bytes:

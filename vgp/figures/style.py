@@ -4,7 +4,8 @@ from __future__ import annotations
 
 SVG_RC = {
     "svg.hashsalt": "vgp",     # fixed ids inside the SVG
-    "svg.fonttype": "path",    # text as paths: no font is needed by the reader
+    "svg.fonttype": "path",    # text as paths: no font is needed by the reader (one path per
+                               # string, not a <use> per glyph: vgp.figures.textpaths)
     "svg.image_inline": True,
 }
 
