@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 
 _NUMBER = re.compile(r"-?\d+\.\d+")
@@ -24,6 +25,7 @@ _NUMBER = re.compile(r"-?\d+\.\d+")
 _PATH_DATA = re.compile(r'( d=")([^"]*)(")')
 _LENGTH = re.compile(r'( (?:x|y|width|height)=")(-?\d+\.\d+)(")')
 _TRANSLATE = re.compile(r"(translate\()([^)]*)(\))")
+_PATCHING = threading.RLock()   # the renderer class is shared by every thread of the process
 
 
 def _two_decimals(match: re.Match) -> str:
@@ -53,13 +55,15 @@ def round_coordinates(svg: str) -> str:
 
 @contextlib.contextmanager
 def one_path_per_string() -> Iterator[None]:
-    """While active, matplotlib's SVG renderer draws each string of text as a single path."""
+    """While active, matplotlib's SVG renderer draws each string of text as a single path.
+    Figures saved from several threads at once take turns."""
     from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_svg import RendererSVG
 
-    glyph_uses = RendererSVG._draw_text_as_path
-    RendererSVG._draw_text_as_path = RendererBase._draw_text_as_path
-    try:
-        yield
-    finally:
-        RendererSVG._draw_text_as_path = glyph_uses
+    with _PATCHING:
+        glyph_uses = RendererSVG._draw_text_as_path
+        RendererSVG._draw_text_as_path = RendererBase._draw_text_as_path
+        try:
+            yield
+        finally:
+            RendererSVG._draw_text_as_path = glyph_uses
