@@ -1,5 +1,6 @@
 """Every benchmark, one after another (`make bench`): kernels, experiments, site builds and
-page weight (with the `make test` recipe), then Lighthouse over the freshly built site.
+page weight (with the `make test` recipe), what a figure's SVG costs Chromium, then
+Lighthouse over the freshly built site.
 
     python benchmarks/run_all.py            # all of them (about 20 minutes on 2 idle cores)
     python benchmarks/run_all.py --quick    # kernels and site builds only
@@ -31,7 +32,8 @@ def main(argv=None) -> int:
     steps.append(("site: cold / warm / plain builds, bytes per page",
                   ["bench_site.py"] + ([] if args.quick else ["--make-test"])))
     if not args.quick:
-        steps += [("site: build for Lighthouse", None),
+        steps += [("figures: SVG text as paths vs glyph <use>, in Chromium", ["bench_figures.py"]),
+                  ("site: build for Lighthouse", None),
                   ("Lighthouse, mobile, every page", ["lighthouse.py"])]
     failed = []
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
