@@ -15,7 +15,6 @@ Chromium, like the browser tests. This is a script, not a test.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import sys
@@ -31,26 +30,13 @@ from vgp import figures  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 
 
-def glyph_use_svg(name: str) -> bytes:
-    """The figure as matplotlib writes it by default: a `<use>` per character, six decimals."""
-    import matplotlib.pyplot as plt
-
-    from vgp.figures.style import SVG_RC, apply
-
-    apply()
-    fig = figures.get(name).draw()
-    buf = io.BytesIO()
-    with plt.rc_context(SVG_RC):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def shipped_svg(name: str) -> bytes:
+def svg(name: str, text_paths: bool) -> bytes:
+    """The figure as the site ships it, or (`text_paths=False`) as matplotlib writes it: a
+    `<use>` per character, six decimals."""
     from vgp.figures.style import apply
 
     apply()
-    return figures.render_svg(figures.get(name).draw())
+    return figures.render_svg(figures.get(name).draw(), text_paths=text_paths)
 
 
 def svg_host_ms(page, url: str) -> float:
@@ -87,11 +73,11 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         with Server(root) as origin:
             for name in args.figures:
-                variants = {"glyph `<use>`": glyph_use_svg(name),
-                            "one path per string": shipped_svg(name)}
+                variants = {"glyph `<use>`": svg(name, text_paths=False),
+                            "one path per string": svg(name, text_paths=True)}
                 times = {label: [] for label in variants}
-                for i, (label, svg) in enumerate(variants.items()):
-                    (root / f"{i}.svg").write_bytes(svg)
+                for i, data in enumerate(variants.values()):
+                    (root / f"{i}.svg").write_bytes(data)
                     (root / f"{i}.html").write_text(
                         f'<!doctype html><title>{i}</title><img src="{i}.svg" alt="">')
                 for _ in range(args.loads):
@@ -99,9 +85,9 @@ def main() -> None:
                         page = browser.new_page()
                         times[label].append(svg_host_ms(page, f"{origin}/{i}.html"))
                         page.close()
-                for label, svg in variants.items():
+                for label, data in variants.items():
                     t = times[label]
-                    print(f"| {name} | {label} | {len(svg):,} | {svg.count(b'<use')} | "
+                    print(f"| {name} | {label} | {len(data):,} | {data.count(b'<use')} | "
                           f"{statistics.median(t):.1f} ms | {min(t):.1f} ms |")
         browser.close()
 

@@ -149,6 +149,16 @@ def test_text_is_one_path_per_string_and_the_renderer_is_restored():
     assert RendererSVG._draw_text_as_path is glyph_uses
 
 
+def test_render_svg_can_keep_matplotlibs_glyph_uses_and_checks_the_flag():
+    from vgp.figures.style import apply
+
+    apply()
+    plain = figures.render_svg(figures.get("recurrence-unrolled").draw(), text_paths=False)
+    assert b'<use xlink:href="#DejaVu' in plain
+    with pytest.raises(TypeError, match="text_paths must be bool"):
+        figures.render_svg(figures.get("recurrence-unrolled").draw(), text_paths="no")
+
+
 def test_round_coordinates_rejects_bytes():
     from vgp.figures import textpaths
 

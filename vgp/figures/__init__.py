@@ -17,6 +17,7 @@ function; draw through `subplots`), so that listing the registry stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import pkgutil
@@ -100,18 +101,25 @@ def subplots(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
-def render_svg(fig) -> bytes:
+def render_svg(fig, *, text_paths: bool = True) -> bytes:
     """Serialise a matplotlib figure to deterministic SVG bytes and close it: each string
-    of text one path, coordinates to two decimals (`vgp.figures.textpaths`)."""
+    of text one path, coordinates to two decimals (`vgp.figures.textpaths`). With
+    `text_paths=False`, matplotlib's own output (a glyph `<use>` per character), which
+    benchmarks/bench_figures.py compares against."""
     import matplotlib.pyplot as plt
 
     from vgp.figures.style import SVG_RC
     from vgp.figures.textpaths import one_path_per_string, round_coordinates
 
+    if not isinstance(text_paths, bool):
+        raise TypeError(f"text_paths must be bool, got {type(text_paths).__name__}")
     buf = io.BytesIO()
-    with plt.rc_context(SVG_RC), one_path_per_string():
+    text = one_path_per_string() if text_paths else contextlib.nullcontext()
+    with plt.rc_context(SVG_RC), text:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
+    if not text_paths:
+        return buf.getvalue()
     return round_coordinates(buf.getvalue().decode("utf-8")).encode("utf-8")
 
 
